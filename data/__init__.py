@@ -1,0 +1,1 @@
+"""Bundled guides (installed as the ``tuiguide.data`` package)."""

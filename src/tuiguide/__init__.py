@@ -1,0 +1,3 @@
+"""tuiguide: a keyboard-driven terminal study companion for curated learning guides."""
+
+__version__ = "0.1.0"

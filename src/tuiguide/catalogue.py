@@ -1,0 +1,608 @@
+"""The catalogue: every query and write the UI and CLI make, over one SQLite file.
+
+No Textual imports here (a test enforces it). A :class:`Catalogue` owns one connection and
+so belongs to one thread; a worker thread opens its own with :meth:`Catalogue.open`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .db import describe_sqlite_error, open_database, transaction, utcnow
+from .errors import CatalogueError, UserError
+from .guide_parser import ParsedGuide, decode_guide, parse_guide, slugify
+from .models import STATUSES, Counts, Guide, ImportReport, Item, Topic
+from .urls import normalise_url
+
+_ITEM_SELECT = """
+SELECT r.id, p.id, COALESCE(p.title, r.title), r.url, r.link,
+       COALESCE(p.author, r.author), COALESCE(p.description, r.description),
+       g.id, g.title, t.id, t.title, t.number, s.title, p.tier,
+       r.status, r.status_at, r.origin, COALESCE(n.body, ''), n.updated_at,
+       p.removed_at IS NOT NULL
+FROM placements p
+JOIN resources r ON r.id = p.resource_id
+JOIN guides g ON g.id = p.guide_id
+JOIN topics t ON t.id = p.topic_id
+LEFT JOIN topics s ON s.id = p.section_id
+LEFT JOIN notes n ON n.resource_id = r.id
+"""
+
+
+def _row_to_item(row: tuple[Any, ...]) -> Item:
+    return Item(
+        id=row[0],
+        placement_id=row[1],
+        title=row[2],
+        url=row[3],
+        link=row[4],
+        author=row[5],
+        description=row[6] or "",
+        guide_id=row[7],
+        guide=row[8],
+        topic_id=row[9],
+        topic=row[10],
+        topic_number=row[11],
+        section=row[12],
+        tier=row[13],
+        status=row[14],
+        status_at=row[15],
+        origin=row[16],
+        note=row[17],
+        note_updated_at=row[18],
+        removed=bool(row[19]),
+    )
+
+
+class Catalogue:
+    """Queries and writes over one catalogue file."""
+
+    def __init__(self, db: Any, path: Path | str, *, now: Callable[[], str] = utcnow):
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.path = Path(path)
+        self.now = now
+        self.notices: list[str] = []
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        seed: bool = True,
+        now: Callable[[], str] = utcnow,
+    ) -> Catalogue:
+        """Open (creating and migrating) the catalogue; import the bundled guide when empty."""
+        notices: list[str] = []
+        db = open_database(path, notices=notices)
+        cat = cls(db, path, now=now)
+        cat.notices = notices
+        if seed:
+            cat.ensure_seeded()
+        return cat
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalogue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ensure_seeded(self) -> ImportReport | None:
+        """First run: an empty catalogue gets the bundled guide."""
+        if self.conn.execute("SELECT 1 FROM guides LIMIT 1").fetchone():
+            return None
+        from .paths import BUNDLED_GUIDE, bundled_guide_text
+
+        text = bundled_guide_text()
+        return self.import_text(text, source=f"bundled:{BUNDLED_GUIDE}")
+
+    # ------------------------------------------------------------------ state
+    def get_state(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            return default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO app_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # ------------------------------------------------------------------ guides & topics
+    def guides(self) -> list[Guide]:
+        rows = self.conn.execute(
+            "SELECT id, slug, title, description, source, imported_at FROM guides "
+            "ORDER BY position, id"
+        ).fetchall()
+        return [Guide(*row) for row in rows]
+
+    def guide(self, guide_id: int) -> Guide | None:
+        row = self.conn.execute(
+            "SELECT id, slug, title, description, source, imported_at FROM guides WHERE id = ?",
+            (guide_id,),
+        ).fetchone()
+        return Guide(*row) if row else None
+
+    def find_guide(self, spec: str) -> Guide:
+        """A guide by id, slug or case-insensitive title prefix."""
+        guides = self.guides()
+        spec_l = spec.strip().lower()
+        for g in guides:
+            if str(g.id) == spec_l or g.slug == spec_l or g.title.lower() == spec_l:
+                return g
+        matches = [g for g in guides if g.title.lower().startswith(spec_l) or g.slug.startswith(spec_l)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise UserError(f"no guide matches {spec!r}; see 'tuiguide topics' for the guides")
+        names = ", ".join(g.slug for g in matches)
+        raise UserError(f"{spec!r} matches several guides ({names}); be more specific")
+
+    def topics(self, guide_id: int | None = None) -> list[Topic]:
+        """Topics (with sub-sections) in guide order, each with counts per tier and status."""
+        where, params = "t.removed_at IS NULL", []
+        if guide_id is not None:
+            where += " AND t.guide_id = ?"
+            params.append(guide_id)
+        rows = self.conn.execute(
+            "SELECT t.id, t.guide_id, t.parent_id, t.number, t.title, t.position "
+            "FROM topics t JOIN guides g ON g.id = t.guide_id "
+            f"WHERE {where} ORDER BY g.position, g.id, t.position",
+            params,
+        ).fetchall()
+        topics = {row[0]: Topic(*row) for row in rows}
+        count_where, count_params = "p.removed_at IS NULL", []
+        if guide_id is not None:
+            count_where += " AND p.guide_id = ?"
+            count_params.append(guide_id)
+        counts = self.conn.execute(
+            "SELECT p.topic_id, p.section_id, p.tier, r.status, count(*) "
+            "FROM placements p JOIN resources r ON r.id = p.resource_id "
+            f"WHERE {count_where} GROUP BY 1, 2, 3, 4",
+            count_params,
+        ).fetchall()
+        for topic_id, section_id, tier, status, n in counts:
+            for tid in (topic_id, section_id):
+                t = topics.get(tid) if tid is not None else None
+                if t is not None:
+                    t.by_tier.setdefault(tier, Counts()).add(status, n)
+        return list(topics.values())
+
+    def topic(self, topic_id: int) -> Topic | None:
+        row = self.conn.execute(
+            "SELECT id, guide_id, parent_id, number, title, position FROM topics WHERE id = ?",
+            (topic_id,),
+        ).fetchone()
+        return Topic(*row) if row else None
+
+    def find_topic(self, spec: str, guide_id: int | None = None) -> Topic:
+        """A topic by its number in the guide or a case-insensitive title prefix."""
+        spec_s = spec.strip()
+        topics = self.topics(guide_id)
+        exact = [t for t in topics if t.number is not None and t.number == spec_s.rstrip(".")]
+        if not exact:
+            low = spec_s.lower()
+            exact = [t for t in topics if t.title.lower() == low]
+            if not exact:
+                exact = [t for t in topics if t.title.lower().startswith(low)]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact:
+            raise UserError(
+                f"no topic matches {spec!r}; use a topic number or title prefix "
+                "(see 'tuiguide topics')"
+            )
+        names = "; ".join(t.label for t in exact[:5])
+        raise UserError(f"{spec!r} matches several topics ({names}); be more specific")
+
+    def guide_counts(self, guide_id: int | None = None, tier: int | None = None) -> Counts:
+        """Progress over distinct resources (a URL placed twice counts once)."""
+        where, params = ["p.removed_at IS NULL"], []
+        if guide_id is not None:
+            where.append("p.guide_id = ?")
+            params.append(guide_id)
+        if tier is not None:
+            where.append("p.tier = ?")
+            params.append(tier)
+        rows = self.conn.execute(
+            "SELECT r.status, count(DISTINCT r.id) FROM placements p "
+            "JOIN resources r ON r.id = p.resource_id "
+            f"WHERE {' AND '.join(where)} GROUP BY r.status",
+            params,
+        ).fetchall()
+        counts = Counts()
+        for status, n in rows:
+            counts.add(status, n)
+        return counts
+
+    def tier_counts(self, guide_id: int | None = None, topic_id: int | None = None) -> dict[int | None, int]:
+        """Number of placements per tier (for the tier tabs)."""
+        where, params = self._filters(guide_id, topic_id, None, None, False)
+        rows = self.conn.execute(
+            f"SELECT p.tier, count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
+            f"WHERE {where} GROUP BY p.tier",
+            params,
+        ).fetchall()
+        return {tier: n for tier, n in rows}
+
+    # ------------------------------------------------------------------ items
+    def _filters(
+        self,
+        guide_id: int | None,
+        topic_id: int | None,
+        tier: int | None,
+        status: str | Iterable[str] | None,
+        include_removed: bool,
+    ) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_removed:
+            where.append("p.removed_at IS NULL")
+        if guide_id is not None:
+            where.append("p.guide_id = ?")
+            params.append(guide_id)
+        if topic_id is not None:
+            where.append("(p.topic_id = ? OR p.section_id = ?)")
+            params += [topic_id, topic_id]
+        if tier is not None:
+            if tier == 0:
+                where.append("p.tier IS NULL")
+            else:
+                where.append("p.tier = ?")
+                params.append(tier)
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            for s in statuses:
+                if s not in STATUSES:
+                    raise UserError(f"unknown status {s!r}; use one of {', '.join(STATUSES)}")
+            where.append(f"r.status IN ({', '.join('?' * len(statuses))})")
+            params += statuses
+        return (" AND ".join(where) or "1"), params
+
+    def count_items(
+        self,
+        guide_id: int | None = None,
+        topic_id: int | None = None,
+        tier: int | None = None,
+        status: str | Iterable[str] | None = None,
+        include_removed: bool = False,
+    ) -> int:
+        where, params = self._filters(guide_id, topic_id, tier, status, include_removed)
+        sql = "SELECT count(*) FROM placements p "
+        if status is not None:
+            sql += "JOIN resources r ON r.id = p.resource_id "
+        return self.conn.execute(f"{sql} WHERE {where}", params).fetchone()[0]
+
+    def items(
+        self,
+        guide_id: int | None = None,
+        topic_id: int | None = None,
+        tier: int | None = None,
+        status: str | Iterable[str] | None = None,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        include_removed: bool = False,
+    ) -> list[Item]:
+        """One page of placements in guide order (topic, then position in the guide)."""
+        where, params = self._filters(guide_id, topic_id, tier, status, include_removed)
+        rows = self.conn.execute(
+            f"{_ITEM_SELECT} WHERE {where} ORDER BY g.position, g.id, t.position, p.position "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [_row_to_item(r) for r in rows]
+
+    def item(self, resource_id: int, placement_id: int | None = None) -> Item | None:
+        """Everything about one resource (as placed in ``placement_id`` when given)."""
+        if placement_id is not None:
+            row = self.conn.execute(
+                f"{_ITEM_SELECT} WHERE p.id = ? AND r.id = ?", (placement_id, resource_id)
+            ).fetchone()
+            if row:
+                return _row_to_item(row)
+        row = self.conn.execute(
+            f"{_ITEM_SELECT} WHERE r.id = ? ORDER BY p.removed_at IS NOT NULL, g.position, "
+            "t.position, p.position LIMIT 1",
+            (resource_id,),
+        ).fetchone()
+        if row:
+            return _row_to_item(row)
+        row = self.conn.execute(
+            "SELECT r.id, NULL, r.title, r.url, r.link, r.author, r.description, NULL, NULL, "
+            "NULL, NULL, NULL, NULL, NULL, r.status, r.status_at, r.origin, "
+            "COALESCE(n.body, ''), n.updated_at, 0 "
+            "FROM resources r LEFT JOIN notes n ON n.resource_id = r.id WHERE r.id = ?",
+            (resource_id,),
+        ).fetchone()
+        return _row_to_item(row) if row else None
+
+    def require_item(self, resource_id: int) -> Item:
+        item = self.item(resource_id)
+        if item is None:
+            raise UserError(f"no resource with ID {resource_id}; see 'tuiguide list' for IDs")
+        return item
+
+    def placements_of(self, resource_id: int) -> list[Item]:
+        rows = self.conn.execute(
+            f"{_ITEM_SELECT} WHERE r.id = ? ORDER BY g.position, t.position, p.position",
+            (resource_id,),
+        ).fetchall()
+        return [_row_to_item(r) for r in rows]
+
+    # ------------------------------------------------------------------ writes
+    def set_status(self, resource_id: int, status: str) -> Item:
+        """Set a resource's status (in every topic it sits in) and record the change."""
+        if status not in STATUSES:
+            raise UserError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        now = self.now()
+        with transaction(self.conn):
+            row = self.conn.execute(
+                "SELECT status FROM resources WHERE id = ?", (resource_id,)
+            ).fetchone()
+            if row is None:
+                raise UserError(f"no resource with ID {resource_id}; see 'tuiguide list' for IDs")
+            previous = row[0]
+            if previous != status:
+                self.conn.execute(
+                    "UPDATE resources SET status = ?, status_at = ?, "
+                    "started_at = CASE WHEN ? = 'reading' AND started_at IS NULL THEN ? "
+                    "ELSE started_at END, "
+                    "finished_at = CASE WHEN ? = 'done' THEN ? WHEN ? = 'todo' THEN NULL "
+                    "ELSE finished_at END "
+                    "WHERE id = ?",
+                    (status, now, status, now, status, now, status, resource_id),
+                )
+                self.conn.execute(
+                    "INSERT INTO events (resource_id, kind, value, previous, at) "
+                    "VALUES (?, 'status', ?, ?, ?)",
+                    (resource_id, status, previous, now),
+                )
+        return self.require_item(resource_id)
+
+    def note(self, resource_id: int) -> str:
+        self.require_item(resource_id)
+        row = self.conn.execute(
+            "SELECT body FROM notes WHERE resource_id = ?", (resource_id,)
+        ).fetchone()
+        return row[0] if row else ""
+
+    def set_note(self, resource_id: int, body: str) -> None:
+        """Save a note (empty text deletes it). Edits in a burst count as one history event."""
+        now = self.now()
+        with transaction(self.conn):
+            if not self.conn.execute(
+                "SELECT 1 FROM resources WHERE id = ?", (resource_id,)
+            ).fetchone():
+                raise UserError(f"no resource with ID {resource_id}; see 'tuiguide list' for IDs")
+            old = self.conn.execute(
+                "SELECT body FROM notes WHERE resource_id = ?", (resource_id,)
+            ).fetchone()
+            if (old[0] if old else "") == body:
+                return
+            if body.strip():
+                self.conn.execute(
+                    "INSERT INTO notes (resource_id, body, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (resource_id) DO UPDATE SET "
+                    "body = excluded.body, updated_at = excluded.updated_at",
+                    (resource_id, body, now, now),
+                )
+            else:
+                self.conn.execute("DELETE FROM notes WHERE resource_id = ?", (resource_id,))
+            self._record_note_event(resource_id, "edit" if body.strip() else "delete", now)
+
+    def _record_note_event(self, resource_id: int, value: str, now: str) -> None:
+        last = self.conn.execute(
+            "SELECT id, kind, at FROM events WHERE resource_id = ? ORDER BY id DESC LIMIT 1",
+            (resource_id,),
+        ).fetchone()
+        # Autosave writes every second while typing; one session of typing is one event.
+        if last and last[1] == "note" and _seconds_between(last[2], now) < 300:
+            self.conn.execute(
+                "UPDATE events SET at = ?, value = ? WHERE id = ?", (now, value, last[0])
+            )
+        else:
+            self.conn.execute(
+                "INSERT INTO events (resource_id, kind, value, at) VALUES (?, 'note', ?, ?)",
+                (resource_id, value, now),
+            )
+
+    # ------------------------------------------------------------------ import
+    def import_file(self, path: Path | str) -> ImportReport:
+        """Import or update a guide from a markdown file; nothing is written on error."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UserError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UserError(f"{path}: is a directory; give a markdown guide file") from None
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+        text, warnings = decode_guide(data, str(path))
+        report = self.import_text(text, source=str(path.resolve()), name=str(path))
+        report.warnings[:0] = warnings
+        return report
+
+    def import_text(self, text: str, *, source: str, name: str | None = None) -> ImportReport:
+        parsed = parse_guide(text, name or source)
+        digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        try:
+            return self._import_parsed(parsed, source, digest)
+        except sqlite3.DatabaseError as exc:
+            raise CatalogueError(describe_sqlite_error(exc, self.path)) from None
+
+    def _import_parsed(self, parsed: ParsedGuide, source: str, digest: str) -> ImportReport:
+        now = self.now()
+        conn = self.conn
+        slug = slugify(parsed.title)
+        with transaction(conn):
+            row = conn.execute("SELECT id FROM guides WHERE slug = ?", (slug,)).fetchone()
+            if row:
+                guide_id = row[0]
+                conn.execute(
+                    "UPDATE guides SET title = ?, description = ?, source = ?, content_hash = ?, "
+                    "imported_at = ? WHERE id = ?",
+                    (parsed.title, parsed.description, source, digest, now, guide_id),
+                )
+            else:
+                position = conn.execute(
+                    "SELECT COALESCE(max(position) + 1, 0) FROM guides"
+                ).fetchone()[0]
+                guide_id = conn.execute(
+                    "INSERT INTO guides (slug, title, description, source, content_hash, position, "
+                    "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (slug, parsed.title, parsed.description, source, digest, position, now),
+                ).lastrowid
+            report = ImportReport(guide_id=guide_id, guide=parsed.title)
+            report.warnings.extend(parsed.warnings)
+
+            # Topics, matched across imports by key (their number, else their title).
+            existing_topics = dict(
+                conn.execute("SELECT key, id FROM topics WHERE guide_id = ?", (guide_id,))
+            )
+            topic_ids: dict[str, int] = {}
+            for t in parsed.topics:
+                parent_id = topic_ids.get(t.parent_key) if t.parent_key else None
+                if t.key in existing_topics:
+                    tid = existing_topics[t.key]
+                    conn.execute(
+                        "UPDATE topics SET parent_id = ?, number = ?, title = ?, position = ?, "
+                        "removed_at = NULL WHERE id = ?",
+                        (parent_id, t.number, t.title, t.position, tid),
+                    )
+                else:
+                    tid = conn.execute(
+                        "INSERT INTO topics (guide_id, parent_id, key, number, title, position) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (guide_id, parent_id, t.key, t.number, t.title, t.position),
+                    ).lastrowid
+                topic_ids[t.key] = tid
+            gone_topics = [tid for key, tid in existing_topics.items() if key not in topic_ids]
+            conn.executemany(
+                "UPDATE topics SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                [(now, tid) for tid in gone_topics],
+            )
+            report.topics = len(parsed.topics)
+
+            # Resources, identified by normalised URL across every guide.
+            resource_ids: dict[str, int] = {}
+            new_resources = []
+            for item in parsed.items:
+                url = normalise_url(item.url)
+                if url in resource_ids:
+                    continue
+                found = conn.execute("SELECT id FROM resources WHERE url = ?", (url,)).fetchone()
+                if found:
+                    resource_ids[url] = found[0]
+                    conn.execute(
+                        "UPDATE resources SET title = ?, author = ?, description = ?, link = ?, "
+                        "updated_at = ? WHERE id = ? AND (title IS NOT ? OR author IS NOT ? OR "
+                        "description IS NOT ? OR link IS NOT ?) AND origin = 'guide'",
+                        (item.title, item.author, item.description, item.url, now, found[0],
+                         item.title, item.author, item.description, item.url),
+                    )
+                else:
+                    new_resources.append(item)
+                    cur = conn.execute(
+                        "INSERT INTO resources (url, link, title, author, description, origin, "
+                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'guide', ?, ?)",
+                        (url, item.url, item.title, item.author, item.description, now, now),
+                    )
+                    resource_ids[url] = cur.lastrowid
+            report.resources = len(resource_ids)
+
+            # Placements: (topic, resource) pairs.
+            existing = {
+                (row[1], row[2]): row
+                for row in conn.execute(
+                    "SELECT id, topic_id, resource_id, section_id, tier, title, author, "
+                    "description, removed_at FROM placements WHERE guide_id = ?",
+                    (guide_id,),
+                )
+            }
+            seen: dict[tuple[int, int], int] = {}
+            inserts = []
+            for item in parsed.items:
+                rid = resource_ids[normalise_url(item.url)]
+                tid = topic_ids[item.topic_key]
+                sid = topic_ids.get(item.section_key) if item.section_key else None
+                key = (tid, rid)
+                if key in seen:
+                    report.warnings.append(
+                        f"line {item.line}: same link as line {seen[key]} in the same topic; "
+                        "kept the first"
+                    )
+                    continue
+                seen[key] = item.line
+                old = existing.get(key)
+                if old is None:
+                    inserts.append(
+                        (rid, guide_id, tid, sid, item.tier, item.position, item.title,
+                         item.author, item.description, item.line, now, now)
+                    )
+                    report.added += 1
+                    continue
+                fields_changed = (old[3], old[4], old[5], old[6], old[7]) != (
+                    sid, item.tier, item.title, item.author, item.description
+                )
+                if old[8] is not None:
+                    report.added += 1
+                elif fields_changed:
+                    report.changed += 1
+                else:
+                    report.unchanged += 1
+                conn.execute(
+                    "UPDATE placements SET section_id = ?, tier = ?, position = ?, title = ?, "
+                    "author = ?, description = ?, line = ?, removed_at = NULL, "
+                    "updated_at = CASE WHEN ? THEN ? ELSE updated_at END WHERE id = ?",
+                    (sid, item.tier, item.position, item.title, item.author, item.description,
+                     item.line, fields_changed or old[8] is not None, now, old[0]),
+                )
+            conn.executemany(
+                "INSERT INTO placements (resource_id, guide_id, topic_id, section_id, tier, "
+                "position, title, author, description, line, added_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            gone = [row[0] for key, row in existing.items() if key not in seen and row[8] is None]
+            conn.executemany(
+                "UPDATE placements SET removed_at = ? WHERE id = ?", [(now, pid) for pid in gone]
+            )
+            report.removed = len(gone)
+            report.placements = len(seen)
+        return report
+
+    # ------------------------------------------------------------------ export helpers
+    def stats_summary(self) -> dict[str, Any]:
+        """Small overall numbers, used by the header and `topics --json`."""
+        return {
+            "guides": len(self.guides()),
+            "resources": self.conn.execute("SELECT count(*) FROM resources").fetchone()[0],
+        }
+
+
+def _seconds_between(a: str, b: str) -> float:
+    from datetime import datetime
+
+    try:
+        ta = datetime.fromisoformat(a.replace("Z", "+00:00"))
+        tb = datetime.fromisoformat(b.replace("Z", "+00:00"))
+    except ValueError:
+        return float("inf")
+    return abs((tb - ta).total_seconds())
