@@ -213,7 +213,7 @@ def topics(ctx: Context, guide_spec: str | None, as_json: bool) -> None:
             table.add_column(f"Tier {tier}", justify="right")
         table.add_column("Done", justify="right")
         for t in catalogue.topics(g.id):
-            def cell(tier: int) -> str:
+            def cell(tier: int, t=t) -> str:
                 c = t.counts(tier)
                 return f"{c.done}/{c.total}" if c.all else ""
 

@@ -21,7 +21,8 @@ _ESC_SEQ = re.compile(
     re.VERBOSE,
 )
 # 8-bit C1 string introducers (CSI 0x9b, OSC 0x9d, DCS 0x90, SOS 0x98, PM 0x9e, APC 0x9f).
-_C1_STRING = re.compile(r"[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b]*(?:\x07|\x9c|\x1b\\|$)")
+# Only a terminated string is removed whole; a lone introducer is dropped as a control char.
+_C1_STRING = re.compile(r"[\x90\x98\x9d\x9e\x9f][^\x07\x9c\x1b]*(?:\x07|\x9c|\x1b\\)")
 _C1_CSI = re.compile(r"\x9b[0-?]*[ -/]*[@-~]?")
 
 # Invisible characters that reorder or hide text (Trojan-source style bidi tricks).
