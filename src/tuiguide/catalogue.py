@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .db import describe_sqlite_error, open_database, transaction, utcnow
+from .db import describe_sqlite_error, open_connection, transaction, utcnow
 from .errors import CatalogueError, UserError
 from .guide_parser import ParsedGuide, decode_guide, parse_guide, slugify
 from .models import STATUSES, Counts, Guide, ImportReport, Item, Topic
@@ -62,9 +62,11 @@ def _row_to_item(row: tuple[Any, ...]) -> Item:
 class Catalogue:
     """Queries and writes over one catalogue file."""
 
-    def __init__(self, db: Any, path: Path | str, *, now: Callable[[], str] = utcnow):
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path | str, *, now: Callable[[], str] = utcnow
+    ):
+        self.conn = conn
+        self._db: Any = None
         self.path = Path(path)
         self.now = now
         self.notices: list[str] = []
@@ -80,12 +82,21 @@ class Catalogue:
     ) -> Catalogue:
         """Open (creating and migrating) the catalogue; import the bundled guide when empty."""
         notices: list[str] = []
-        db = open_database(path, notices=notices)
-        cat = cls(db, path, now=now)
+        conn = open_connection(path, notices=notices)
+        cat = cls(conn, path, now=now)
         cat.notices = notices
         if seed:
             cat.ensure_seeded()
         return cat
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database`` (imported lazily: it costs start-up time)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()

@@ -121,8 +121,8 @@ def main(click_ctx: click.Context, db_path: Path | None) -> None:
 @user_errors
 def tui(ctx: Context) -> None:
     """Open the app (the default when no command is given)."""
-    from .db import open_database  # noqa: F401  (validates the file before the UI starts)
-
+    # Open (and so validate, migrate and seed) the file before the UI starts, so a bad file
+    # gets a one-line error instead of a crashed screen.
     catalogue = ctx.catalogue()
     catalogue.close()
     ctx._catalogue = None

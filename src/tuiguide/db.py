@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from .errors import CatalogueError
 from .migrations import all_migrations
 
@@ -118,9 +116,16 @@ def _schema_state(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def open_database(
+def open_database(path: Path | str, *, notices: list[str] | None = None, migrate: bool = True):
+    """:func:`open_connection` wrapped in a ``sqlite_utils.Database``."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(open_connection(path, notices=notices, migrate=migrate))
+
+
+def open_connection(
     path: Path | str, *, notices: list[str] | None = None, migrate: bool = True
-) -> sqlite_utils.Database:
+) -> sqlite3.Connection:
     """Open (creating if needed) and upgrade the catalogue at ``path``.
 
     Raises :class:`CatalogueError` with a one-line message for files we must not use.
@@ -151,7 +156,7 @@ def open_database(
             _migrate(conn, path, version, notices, backup=not in_memory)
     except sqlite3.DatabaseError as exc:
         raise CatalogueError(describe_sqlite_error(exc, path)) from None
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 def _migrate(
