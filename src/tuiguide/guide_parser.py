@@ -84,9 +84,9 @@ def _scan_link(text: str) -> tuple[str, str, str] | None:
                 end_title = i
                 break
     else:
-        return None
+        return _loose_target(text)
     if end_title + 1 >= len(text) or text[end_title + 1] != "(":
-        return None
+        return _loose_target(text)
     depth = 0
     for j in range(end_title + 1, len(text)):
         ch = text[j]
@@ -100,6 +100,14 @@ def _scan_link(text: str) -> tuple[str, str, str] | None:
                 target = re.sub(r"\s+\"[^\"]*\"$", "", target).strip("<>").strip()
                 return text[1:end_title], target, text[j + 1 :]
     return None
+
+
+_LOOSE_LINK = re.compile(r"^\[(.*)\]\(([A-Za-z][A-Za-z0-9+.-]*:[^\s)]*|#[^\s)]*)\)(.*)$")
+
+
+def _loose_target(text: str) -> tuple[str, str, str] | None:
+    m = _LOOSE_LINK.match(text)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
 
 
 def _plain_inline(text: str) -> str:
@@ -145,17 +153,32 @@ def decode_guide(data: bytes, name: str) -> tuple[str, list[str]]:
     """Bytes -> text, refusing binary files; invalid UTF-8 is replaced (with a warning)."""
     if not data.strip():
         raise GuideFormatError(f"{name}: the file is empty; expected a markdown learning guide")
-    nul = data.find(b"\x00")
-    if nul != -1:
+    if _looks_binary(data):
+        nul = data.find(b"\x00")
+        where = f" (NUL byte at offset {nul})" if nul != -1 else ""
         raise GuideFormatError(
-            f"{name}: binary data (NUL byte at offset {nul}); expected a markdown learning guide"
+            f"{name}: binary data{where}; expected a markdown learning guide"
         )
+    warnings: list[str] = []
+    if b"\x00" in data:
+        line = data[: data.find(b"\x00")].count(b"\n") + 1
+        warnings.append(f"{name}:{line}: NUL bytes removed")
+        data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8-sig"), []
+        return data.decode("utf-8-sig"), warnings
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        warning = f"{name}:{line}: invalid UTF-8 replaced with U+FFFD"
-        return data.decode("utf-8-sig", errors="replace"), [warning]
+        warnings.append(f"{name}:{line}: invalid UTF-8 replaced with U+FFFD")
+        return data.decode("utf-8-sig", errors="replace"), warnings
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Binary files have NULs early or many non-text bytes; a stray NUL in a guide is not that."""
+    head = data[:8192]
+    if b"\x00" in head[:512]:
+        return True
+    controls = sum(1 for b in head if b < 0x20 and b not in (9, 10, 12, 13, 27))
+    return controls > len(head) * 0.05
 
 
 def parse_guide(text: str, name: str = "<guide>") -> ParsedGuide:
@@ -183,7 +206,9 @@ def parse_guide(text: str, name: str = "<guide>") -> ParsedGuide:
         seen_keys.add(key)
         return key
 
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: str.splitlines() also breaks on U+2028, \x85, \x0c... inside titles.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for lineno, raw in enumerate(lines, start=1):
         if _FENCE.match(raw):
             in_fence = not in_fence
             last_item = None
