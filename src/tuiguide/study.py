@@ -38,17 +38,31 @@ SELECT pid FROM (
 """
 
 
-def _first_placements(guide_id: int | None) -> tuple[str, list[Any]]:
-    if guide_id is None:
-        return _FIRST_PLACEMENTS.format(guide_filter=""), []
-    return _FIRST_PLACEMENTS.format(guide_filter="AND p.guide_id = ?"), [guide_id]
+def _first_placements(guide_id: int | None, tier: int | None = None) -> tuple[str, list[Any]]:
+    """``tier`` (browsing TUI's tier tabs) keeps one tier's placements; 0 means untiered."""
+    filters: list[str] = []
+    params: list[Any] = []
+    if guide_id is not None:
+        filters.append("AND p.guide_id = ?")
+        params.append(guide_id)
+    if tier == 0:
+        filters.append("AND p.tier IS NULL")
+    elif tier is not None:
+        filters.append("AND p.tier = ?")
+        params.append(tier)
+    return _FIRST_PLACEMENTS.format(guide_filter=" ".join(filters)), params
 
 
 def up_next(
-    catalogue: Catalogue, guide_id: int | None = None, limit: int = 100, offset: int = 0
+    catalogue: Catalogue,
+    guide_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    *,
+    tier: int | None = None,
 ) -> list[Item]:
     """One page of the reading order (each resource once, as placed where it comes first)."""
-    sub, params = _first_placements(guide_id)
+    sub, params = _first_placements(guide_id, tier)
     rows = catalogue.conn.execute(
         f"{_ITEM_SELECT} WHERE p.id IN ({sub}) ORDER BY {_ORDER_KEY} LIMIT ? OFFSET ?",
         [*params, limit, offset],
@@ -56,10 +70,26 @@ def up_next(
     return [_row_to_item(row) for row in rows]
 
 
-def up_next_count(catalogue: Catalogue, guide_id: int | None = None) -> int:
+def up_next_count(
+    catalogue: Catalogue, guide_id: int | None = None, *, tier: int | None = None
+) -> int:
     """How many distinct resources are still to read (todo or reading)."""
-    sub, params = _first_placements(guide_id)
+    sub, params = _first_placements(guide_id, tier)
     return catalogue.conn.execute(f"SELECT count(*) FROM ({sub})", params).fetchone()[0]
+
+
+def up_next_tier_counts(catalogue: Catalogue, guide_id: int | None = None) -> dict[int | None, int]:
+    """Resources still to read per tier (None = untiered), for the TUI's tier tabs."""
+    where, params = "p.removed_at IS NULL AND r.status IN ('todo', 'reading')", []
+    if guide_id is not None:
+        where += " AND p.guide_id = ?"
+        params.append(guide_id)
+    rows = catalogue.conn.execute(
+        "SELECT p.tier, count(DISTINCT p.resource_id) FROM placements p "
+        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY p.tier",
+        params,
+    ).fetchall()
+    return {tier: n for tier, n in rows}
 
 
 def up_next_ids(catalogue: Catalogue, guide_id: int | None = None) -> list[int]:
