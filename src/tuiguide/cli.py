@@ -96,7 +96,7 @@ GLYPHS = {"todo": "○", "reading": "◐", "done": "●", "skipped": "⊘"}
 @click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar="TUIGUIDE_DB",
     help="Catalogue file (default: your user data dir; env TUIGUIDE_DB).",
 )

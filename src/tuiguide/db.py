@@ -146,17 +146,28 @@ def open_connection(
                 ) from None
     try:
         conn = connect(":memory:" if in_memory else path)
+        # Look before writing anything: a foreign or newer file must stay byte-for-byte intact.
+        version = _schema_state(conn, path)
+        _check_version(version, path)
         if not in_memory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise CatalogueError(f"{path}: could not switch the catalogue to WAL mode")
             conn.execute("PRAGMA synchronous = NORMAL")
-        version = _schema_state(conn, path)
         if migrate:
             _migrate(conn, path, version, notices, backup=not in_memory)
     except sqlite3.DatabaseError as exc:
         raise CatalogueError(describe_sqlite_error(exc, path)) from None
     return conn
+
+
+def _check_version(version: int, path: Path) -> None:
+    latest = max((m.number for m in all_migrations()), default=0)
+    if version > latest:
+        raise CatalogueError(
+            f"{path}: written by a newer tuiguide (schema {version}, this version knows "
+            f"{latest}); upgrade tuiguide (pip install -U tuiguide)"
+        )
 
 
 def _migrate(
@@ -169,11 +180,7 @@ def _migrate(
 ) -> None:
     migrations = all_migrations()
     latest = max((m.number for m in migrations), default=0)
-    if version > latest:
-        raise CatalogueError(
-            f"{path}: written by a newer tuiguide (schema {version}, this version knows "
-            f"{latest}); upgrade tuiguide (pip install -U tuiguide)"
-        )
+    _check_version(version, path)
     pending = [m for m in migrations if m.number > version]
     if not pending:
         return
