@@ -361,9 +361,15 @@ def status(ctx: Context, item_id: str, new_status: str) -> None:
 @pass_ctx
 @user_errors
 def note(ctx: Context, item_id: str, text: str | None) -> None:
-    """Print an item's note, or replace it with --set."""
+    """Edit an item's note in $EDITOR (print it when not at a terminal), or replace it
+    with --set."""
     catalogue = ctx.catalogue()
     rid = _resource_id(item_id)
+    if text is None and sys.stdin.isatty() and sys.stdout.isatty():
+        from .note_edit import edit_note
+
+        click.echo(edit_note(catalogue, rid))
+        return
     if text is None:
         body = catalogue.note(rid)
         if body:
@@ -372,6 +378,8 @@ def note(ctx: Context, item_id: str, text: str | None) -> None:
     catalogue.set_note(rid, text)
     click.echo(f"note saved for {rid}" if text.strip() else f"note deleted for {rid}")
 
+
+from . import cli_study  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

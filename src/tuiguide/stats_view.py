@@ -1,0 +1,186 @@
+"""Rich renderables for :class:`~tuiguide.stats.Stats`: bars, tables, sparkline, heatmap.
+
+Shared by ``tuiguide stats`` and the stats screen so both show the same thing. Built from
+``rich.text.Text`` only (titles are outside text: cleaned, never parsed as markup).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .models import Counts
+from .sanitize import clean_text
+from .stats import Stats
+
+BAR_WIDTH = 24
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+_SPARKS = "▁▂▃▄▅▆▇█"
+HEAT_COLOURS = ("#0e4429", "#006d32", "#26a641", "#39d353")
+DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def bar(done: int, total: int, width: int = BAR_WIDTH) -> Text:
+    """A progress bar in eighth-blocks: ``done`` of ``total`` over ``width`` cells."""
+    eighths = round(8 * width * done / total) if total else 0
+    full, part = divmod(min(eighths, 8 * width), 8)
+    text = Text("█" * full, style="green")
+    if part:
+        text.append(_EIGHTHS[part], style="green on grey23")
+    text.append(" " * (width - full - (1 if part else 0)), style="on grey23")
+    return text
+
+
+def format_weeks(weeks: float | None) -> str:
+    if weeks is None:
+        return "—"
+    if weeks == 0:
+        return "finished"
+    if weeks < 1:
+        return f"{max(1, round(weeks * 7))} d"
+    return f"{weeks:.1f} wk"
+
+
+def _counts_row(counts: Counts) -> tuple[Text, str, str]:
+    return (
+        bar(counts.done, counts.total),
+        f"{counts.done}/{counts.total}",
+        f"{counts.percent:.0f}%",
+    )
+
+
+def tier_label(tier: int | None) -> str:
+    return f"Tier {tier}" if tier is not None else "Untiered"
+
+
+def progress_table(stats: Stats) -> Table:
+    """Overall and per-tier progress with what is left and the time it takes at this pace."""
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("Progress", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    table.add_column("Left", justify="right", no_wrap=True)
+    table.add_column("Skipped", justify="right", no_wrap=True)
+    table.add_column("ETA", justify="right", no_wrap=True)
+    o = stats.overall
+    table.add_row(
+        Text("Overall", style="bold"), *_counts_row(o), str(o.todo + o.reading), str(o.skipped),
+        format_weeks(stats.overall_eta_weeks),
+    )
+    for tier, c in stats.tiers.items():
+        table.add_row(
+            tier_label(tier), *_counts_row(c), str(c.todo + c.reading), str(c.skipped),
+            format_weeks(stats.eta_weeks.get(tier)),
+        )
+    return table
+
+
+def topics_table(stats: Stats) -> Table:
+    """One bar per topic, in guide order."""
+    guides = {t.guide for t in stats.topics}
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("Topic", overflow="ellipsis", no_wrap=True, max_width=48)
+    table.add_column("", no_wrap=True)
+    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column("", justify="right", no_wrap=True)
+    for t in stats.topics:
+        label = clean_text(t.label)
+        if len(guides) > 1:
+            label = f"{clean_text(t.guide, limit=20)} › {label}"
+        table.add_row(Text(label), *_counts_row(t.counts))
+    return table
+
+
+def sparkline(values: list[int]) -> Text:
+    """One cell per value, two columns wide so it lines up with the heatmap's weeks."""
+    top = max(values, default=0)
+    text = Text()
+    for v in values:
+        if v == 0 or top == 0:
+            text.append("▁ ", style="grey35")
+        else:
+            text.append(_SPARKS[min(7, round(7 * v / top))] + " ", style="green")
+    return text
+
+
+def _heat_style(n: int) -> str:
+    if n <= 0:
+        return "grey35"
+    level = 0 if n == 1 else 1 if n <= 3 else 2 if n <= 5 else 3
+    return HEAT_COLOURS[level]
+
+
+def _month_ruler(starts: list[date]) -> Text:
+    ruler = [" "] * (2 * len(starts))
+    last_month = None
+    next_free = 0
+    for i, start in enumerate(starts):
+        month_day = start + timedelta(days=6)  # a week belongs to the month it ends in
+        if month_day.month != last_month and 2 * i >= next_free:
+            name = MONTHS[month_day.month - 1]
+            for j, ch in enumerate(name):
+                if 2 * i + j < len(ruler):
+                    ruler[2 * i + j] = ch
+            next_free = 2 * i + len(name) + 1
+        last_month = month_day.month
+    return Text("    " + "".join(ruler).rstrip(), style="dim")
+
+
+def heatmap(stats: Stats) -> Text:
+    """GitHub-style grid: a column per week (oldest left), a row per weekday."""
+    starts = [w.start for w in stats.weeks]
+    text = _month_ruler(starts)
+    for weekday in range(7):
+        text.append("\n")
+        text.append(f"{DAY_LABELS[weekday]:<4}", style="dim")
+        for start in starts:
+            day = start + timedelta(days=weekday)
+            if day > stats.today:
+                text.append("  ")
+                continue
+            n = stats.days.get(day, 0)
+            text.append("■ " if n else "· ", style=_heat_style(n))
+    return text
+
+
+def activity(stats: Stats) -> Group:
+    counts = [w.finished for w in stats.weeks]
+    head = Text.assemble(
+        ("Finished per week", "bold"),
+        f"  last {len(counts)} weeks: {sum(counts)} · best week {max(counts, default=0)}",
+    )
+    line = Text("wk  ", style="dim") + sparkline(counts)
+    return Group(head, line, heatmap(stats))
+
+
+def summary_line(stats: Stats) -> Text:
+    days = "day" if stats.streak == 1 else "days"
+    return Text.assemble(
+        ("Streak ", "bold"),
+        f"{stats.streak} {days}",
+        "   ",
+        ("Pace ", "bold"),
+        f"{stats.pace:.1f}/week (last 4 weeks)",
+        "   ",
+        ("Finished ", "bold"),
+        str(stats.finished_total),
+        "   ",
+        (f"as of {stats.today.isoformat()}", "dim"),
+    )
+
+
+def render_stats(stats: Stats) -> RenderableType:
+    return Group(
+        summary_line(stats),
+        Text(),
+        progress_table(stats),
+        Text(),
+        activity(stats),
+        Text(),
+        topics_table(stats),
+    )
