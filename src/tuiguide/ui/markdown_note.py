@@ -1,0 +1,50 @@
+"""A note rendered as Markdown for the detail pane, safely.
+
+Notes are outside text as far as the terminal is concerned (they may come from a restored
+file): :func:`clean_text` strips escape sequences first, and Markdown is not Rich markup,
+so ``[@click=...]`` stays literal text. Links are rendered as ``text (url)`` with no link
+style (``hyperlinks=False``): nothing in a note can be clicked into an action or a URL.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.widgets import Static
+
+from ..sanitize import clean_text
+
+EMPTY_HINT = "No note yet — press n to write one."
+
+
+def note_markdown(body: str) -> Markdown:
+    """The note as a Rich Markdown renderable (no clickable links, no escapes)."""
+    return Markdown(clean_text(body, multiline=True), hyperlinks=False)
+
+
+def note_renderable(body: str | None, empty_hint: str = EMPTY_HINT) -> RenderableType:
+    if not body or not body.strip():
+        return Text(empty_hint, style="dim italic")
+    return note_markdown(body)
+
+
+class NoteView(Static):
+    """Shows one note as Markdown (a dim hint when there is none)."""
+
+    DEFAULT_CSS = """
+    NoteView {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(
+        self, body: str | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(note_renderable(body), id=id, classes=classes)
+        self.body = body or ""
+
+    def show_note(self, body: str | None) -> None:
+        self.body = body or ""
+        self.update(note_renderable(body))
