@@ -1,0 +1,356 @@
+"""The main screen: topic tree, tier tabs, item list, detail pane, and every browsing key.
+
+Writes (status changes) run synchronously on the UI thread's own catalogue connection, so a
+change is in the database before the next key is handled; then the row, the tree counts, the
+tabs and the header are refreshed from the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from ..catalogue import Catalogue
+from ..db import describe_sqlite_error
+from ..errors import UserError
+from ..models import STATUS_CYCLE, Counts
+from ..sanitize import clean_text
+from . import links
+from .detail import DetailPane
+from .header import GuideHeader
+from .help_screen import HelpScreen
+from .item_list import ItemList
+from .sources import ListSource
+from .tier_tabs import TierTabs
+from .topic_tree import TopicTree
+
+if TYPE_CHECKING:
+    from .app import TuiguideApp
+
+STATE_KEY = "ui.browse"
+DEFAULT_NODE = "special:upnext"
+NARROW_BELOW = 100
+SAVE_DELAY = 1.0
+EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
+PANES = ("tree", "items", "detail")
+
+_TIER = Binding.Group("Tier", compact=True)
+
+
+class BrowseScreen(Screen[None]):
+    """Browse a catalogue; reopens at the node, tier and row the user left."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (NARROW_BELOW, "-wide"),
+    ]
+
+    # Footer order: the keys used all day first (the footer cuts at the right on 80 columns).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "cycle_status", "Status", id="status.cycle"),
+        Binding("d", "set_status('done')", "Done", id="status.done"),
+        Binding("s", "set_status('skipped')", "Skip", id="status.skipped"),
+        Binding("u", "set_status('todo')", "Todo", id="status.todo"),
+        Binding("o,enter", "open_link", "Open", id="link.open"),
+        Binding("c,y", "copy_link", "Copy", id="link.copy"),
+        Binding("0", "tier(0)", "All tiers", group=_TIER, id="tier.all"),
+        Binding("1", "tier(1)", "Tier 1", group=_TIER, id="tier.1"),
+        Binding("2", "tier(2)", "Tier 2", group=_TIER, id="tier.2"),
+        Binding("3", "tier(3)", "Tier 3", group=_TIER, id="tier.3"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
+        Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),
+        Binding("l", "focus_side(1)", "Pane to the right", show=False, id="focus.right"),
+        Binding("h", "focus_side(-1)", "Pane to the left", show=False, id="focus.left"),
+        Binding("ctrl+r", "reload", "Reload from the catalogue", show=False, id="reload"),
+    ]
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.tier: int | None = None
+        self.node_key = DEFAULT_NODE
+        self.guide_id: int | None = None
+        self.source: ListSource | None = None
+        self._save_timer: Timer | None = None
+        self._ready = False
+        # Kept as attributes: they are needed after unmount too (saving the state on exit).
+        self.guide_header = GuideHeader(id="header")
+        self.topic_tree = TopicTree(id="tree")
+        self.tier_tabs = TierTabs(id="tiers")
+        self.item_list = ItemList(id="items")
+        self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
+        self.detail_pane = DetailPane(id="detail")
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield self.guide_header
+        self.topic_tree.border_title = "Topics"
+        self.detail_pane.border_title = "Details"
+        yield Container(self.topic_tree, self.centre, self.detail_pane, id="body")
+        yield Footer(compact=True)
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        try:
+            self._restore()
+        except (UserError, sqlite3.Error) as exc:
+            self._fatal(exc)
+            return
+        self._ready = True
+        if os.environ.get(EXIT_AFTER_READY_ENV) == "1":
+            # The list was filled above, so the next frame is the first with data in it.
+            self.call_after_refresh(self.app.exit)
+
+    def _restore(self) -> None:
+        state = self.catalogue.get_state(STATE_KEY, {})
+        if not isinstance(state, dict):
+            state = {}
+        tier = state.get("tier")
+        self.tier = tier if tier in (1, 2, 3) else None
+        self.topic_tree.build(self.catalogue, self.tier)
+        node_key = state.get("node")
+        if not isinstance(node_key, str) or node_key not in self.topic_tree.nodes_by_key:
+            node_key = DEFAULT_NODE
+        guide_id = state.get("guide")
+        guides = self.catalogue.guides()
+        if not any(g.id == guide_id for g in guides):
+            guide_id = guides[0].id if guides else None
+        self.guide_id = guide_id
+        index = state.get("index")
+        row = state.get("row")
+        self.show_node(
+            node_key,
+            index=index if isinstance(index, int) else 0,
+            row_key=row if isinstance(row, str) else None,
+        )
+        self.call_after_refresh(self.topic_tree.select_key, node_key)
+        focus = state.get("focus")
+        self.query_one(f"#{focus if focus in PANES else 'items'}").focus()
+
+    def _fatal(self, exc: BaseException) -> None:
+        app: TuiguideApp = self.app  # type: ignore[assignment]
+        if isinstance(exc, sqlite3.Error):
+            app.error_message = describe_sqlite_error(exc, self.catalogue.path)
+        else:
+            app.error_message = str(exc)
+        app.exit(return_code=2)
+
+    # ------------------------------------------------------------------ showing lists
+    def show_node(self, key: str, *, index: int = 0, row_key: str | None = None) -> None:
+        """Show the list of tree node ``key`` at the current tier."""
+        node = self.topic_tree.nodes_by_key.get(key)
+        if node is None or node.data is None:
+            return
+        info = node.data
+        self.node_key = key
+        if info.guide_id is not None:
+            self.guide_id = info.guide_id
+        self.show_source(info.make_source(self.catalogue, self.tier), index=index, row_key=row_key)
+
+    def show_source(
+        self, source: ListSource, *, index: int = 0, row_key: str | None = None
+    ) -> None:
+        """Show any source in the list (tree nodes, and later search results)."""
+        self.source = source
+        self.item_list.show(source, index=index, key=row_key)
+        self._refresh_chrome()
+        self._save_state_soon()
+
+    def _refresh_chrome(self) -> None:
+        """Tabs, list title and header, from the database."""
+        source = self.source
+        if source is None:
+            return
+        self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers)
+        title = Text(clean_text(source.label, limit=200))
+        title.append(f" · {self.item_list.count}", style="dim")
+        self.centre.border_title = title
+        guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
+        counts = self.catalogue.guide_counts(self.guide_id) if guide else Counts()
+        self.guide_header.set(guide.title if guide else "No guide", counts)
+
+    def refresh_counts(self) -> None:
+        """After a write: tree badges, tabs and header show the database's numbers."""
+        self.topic_tree.update_counts(self.catalogue, self.tier)
+        self._refresh_chrome()
+
+    @on(TopicTree.NodeHighlighted)
+    def _tree_moved(self, event: TopicTree.NodeHighlighted) -> None:
+        info = event.node.data
+        if info is None or not self._ready:
+            return
+        if info.key == self.node_key and self.source is not None and self.source.key == info.key:
+            return
+        self.show_node(info.key)
+
+    @on(TopicTree.Entered)
+    def _tree_entered(self, event: TopicTree.Entered) -> None:
+        info = event.node.data
+        if info is not None and info.key != self.node_key:
+            self.show_node(info.key)
+        self.item_list.focus()
+
+    @on(ItemList.Highlighted)
+    def _row_moved(self, event: ItemList.Highlighted) -> None:
+        if self.source is None or event.row is None:
+            self.detail_pane.show(None, placeholder=self.source.empty_message if self.source else "")
+        else:
+            self.detail_pane.show(self.source.render_detail(event.row))
+        self._save_state_soon()
+
+    @on(ItemList.Activated)
+    def _row_activated(self, event: ItemList.Activated) -> None:
+        self.action_open_link()
+
+    @on(TierTabs.Chosen)
+    def _tab_clicked(self, event: TierTabs.Chosen) -> None:
+        self.action_tier(event.tier or 0)
+
+    # ------------------------------------------------------------------ actions
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self))
+
+    def action_quit(self) -> None:
+        self.save_state()
+        self.app.exit()
+
+    def action_tier(self, tier: int) -> None:
+        new = tier if tier in (1, 2, 3) else None
+        if new == self.tier:
+            return
+        self.tier = new
+        row = self.item_list.current_row
+        row_key = self.source.row_key(row) if self.source is not None and row is not None else None
+        self.topic_tree.update_counts(self.catalogue, self.tier)
+        node = self.topic_tree.nodes_by_key.get(self.node_key)
+        if node is not None and node.data is not None:
+            self.show_source(node.data.make_source(self.catalogue, self.tier), row_key=row_key)
+
+    def action_focus_pane(self, step: int) -> None:
+        current = self._focused_pane()
+        index = PANES.index(current) if current else 0
+        self.query_one(f"#{PANES[(index + step) % len(PANES)]}").focus()
+
+    def action_focus_side(self, step: int) -> None:
+        current = self._focused_pane()
+        index = PANES.index(current) if current else 1
+        index = min(max(index + step, 0), len(PANES) - 1)
+        self.query_one(f"#{PANES[index]}").focus()
+
+    def _focused_pane(self) -> str | None:
+        widget: Widget | None = self.focused
+        while widget is not None:
+            if widget.id in PANES:
+                return widget.id
+            parent = widget.parent
+            widget = parent if isinstance(parent, Widget) else None
+        return None
+
+    def action_cycle_status(self) -> None:
+        self._change_status(None)
+
+    def action_set_status(self, status: str) -> None:
+        self._change_status(status)
+
+    def _change_status(self, status: str | None) -> None:
+        row = self.item_list.current_row
+        if self.source is None or row is None:
+            self.notify("No item selected.", severity="warning", timeout=2)
+            return
+        resource_id = self.source.resource_id(row)
+        if resource_id is None:
+            self.notify("This row has no reading status.", severity="warning", timeout=2)
+            return
+        try:
+            if status is None:
+                current = self.catalogue.item(resource_id)
+                status = STATUS_CYCLE[current.status if current else "todo"]
+            updated = self.catalogue.set_status(resource_id, status)
+        except UserError as exc:
+            self.notify(clean_text(str(exc)), severity="error", markup=False)
+            return
+        except sqlite3.Error as exc:
+            self.notify(
+                describe_sqlite_error(exc, self.catalogue.path), severity="error", markup=False
+            )
+            return
+        source = self.source
+        self.item_list.patch_rows(lambda r: source.patched(r, updated))
+        self.refresh_counts()
+
+    def action_open_link(self) -> None:
+        row = self.item_list.current_row
+        if self.source is None or row is None:
+            return
+        result = links.open_link(self.app, self.source.link(row))
+        self.notify(result.message, severity="information" if result.ok else "warning", markup=False)
+
+    def action_copy_link(self) -> None:
+        row = self.item_list.current_row
+        if self.source is None or row is None:
+            return
+        result = links.copy_link(self.app, self.source.link(row))
+        self.notify(result.message, severity="information" if result.ok else "warning", markup=False)
+
+    def action_reload(self) -> None:
+        """Re-read everything (another process, e.g. the CLI, may have changed the catalogue)."""
+        try:
+            self.topic_tree.build(self.catalogue, self.tier)
+            if self.node_key not in self.topic_tree.nodes_by_key:
+                self.node_key = DEFAULT_NODE
+            self.call_after_refresh(self.topic_tree.select_key, self.node_key)
+            if self.source is not None and self.source.key == self.node_key:
+                self.item_list.reload()
+                self._refresh_chrome()
+            else:
+                self.show_node(self.node_key)
+        except (UserError, sqlite3.Error) as exc:
+            self.notify(clean_text(str(exc)), severity="error", markup=False)
+            return
+        self.notify("Reloaded", timeout=1.5)
+
+    # ------------------------------------------------------------------ state
+    def state(self) -> dict[str, Any]:
+        row = self.item_list.current_row
+        return {
+            "node": self.node_key,
+            "tier": self.tier,
+            "guide": self.guide_id,
+            "row": self.source.row_key(row) if self.source is not None and row is not None else None,
+            "index": self.item_list.cursor,
+            "focus": self._focused_pane(),
+        }
+
+    def save_state(self) -> None:
+        if not self._ready:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        # Losing the cursor position must never stop the user quitting.
+        with contextlib.suppress(sqlite3.Error):
+            self.catalogue.set_state(STATE_KEY, self.state())
+
+    def _save_state_soon(self) -> None:
+        if not self._ready:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_state)
+
+    def on_unmount(self) -> None:
+        self.save_state()

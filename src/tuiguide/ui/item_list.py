@@ -1,0 +1,288 @@
+"""The item list: a line-rendered, virtual list over a :class:`~.sources.ListSource`.
+
+Nothing is built per row. The list knows only the source's ``count()``; ``render_line`` asks
+for the one row it paints, fetching the ~200-row page it sits in on first use and keeping a
+few pages in a small LRU cache. A 50,000-row list costs one COUNT and one page query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .sources import ListSource, Row
+
+PAGE_SIZE = 200
+MAX_PAGES = 16
+# When reopening at a remembered row that moved, look this many rows either side for it.
+FIND_RADIUS = 2 * PAGE_SIZE
+
+
+class ItemList(ScrollView, can_focus=True):
+    """Rows of the current source with a cursor; posts :class:`Highlighted` as it moves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next item", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Previous item", show=False, id="list.up"),
+        Binding("g,home", "first", "First item", show=False, id="list.first"),
+        Binding("G,end", "last", "Last item", show=False, id="list.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-list--cursor",
+        "item-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ItemList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        & > .item-list--cursor {
+            background: $block-cursor-blurred-background;
+        }
+        &:focus > .item-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: bold;
+        }
+        & > .item-list--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    class Highlighted(Message):
+        """The row under the cursor changed (or was updated); ``row`` is None when empty."""
+
+        def __init__(self, item_list: ItemList, row: Row | None, index: int) -> None:
+            super().__init__()
+            self.item_list = item_list
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    class Activated(Message):
+        """A row was double-clicked."""
+
+        def __init__(self, item_list: ItemList, row: Row, index: int) -> None:
+            super().__init__()
+            self.item_list = item_list
+            self.row = row
+            self.index = index
+
+        @property
+        def control(self) -> ItemList:
+            return self.item_list
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.source: ListSource | None = None
+        self._count = 0
+        self._cursor = 0
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def count(self) -> int:
+        return self._count
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def current_row(self) -> Row | None:
+        return self.row_at(self._cursor) if self._count else None
+
+    def show(self, source: ListSource, *, index: int = 0, key: str | None = None) -> None:
+        """Show ``source`` with the cursor on row ``key`` (looked for near ``index``)."""
+        self.source = source
+        self._load_count()
+        if key is not None:
+            found = self.find_key(key, near=index)
+            if found is not None:
+                index = found
+        self._set_cursor(index, force_message=True, top=False)
+
+    def reload(self) -> None:
+        """Re-query the source (after writes elsewhere), keeping the cursor on its row."""
+        if self.source is None:
+            return
+        row = self.current_row
+        key = self.source.row_key(row) if row is not None else None
+        self._load_count()
+        index = self._cursor
+        if key is not None:
+            found = self.find_key(key, near=index)
+            if found is not None:
+                index = found
+        self._set_cursor(index, force_message=True)
+
+    def patch_rows(self, fn: Any) -> None:
+        """Replace cached rows by ``fn(row)`` (a status change shown without re-querying).
+
+        The list keeps its order until it is next shown, so the row stays under the cursor.
+        """
+        for page in self._pages.values():
+            page[:] = [fn(row) for row in page]
+        self.refresh()
+        self._post_highlighted()
+
+    def row_at(self, index: int) -> Row | None:
+        if self.source is None or not 0 <= index < self._count:
+            return None
+        page_no, offset = divmod(index, PAGE_SIZE)
+        page = self._page(page_no)
+        return page[offset] if offset < len(page) else None
+
+    def find_key(self, key: str, *, near: int = 0) -> int | None:
+        """Index of the row with ``key``, searched at ``near`` and then nearby pages."""
+        if self.source is None or not self._count:
+            return None
+        near = min(max(near, 0), self._count - 1)
+        row = self.row_at(near)
+        if row is not None and self.source.row_key(row) == key:
+            return near
+        lo = max(0, near - FIND_RADIUS)
+        hi = min(self._count, near + FIND_RADIUS + 1)
+        for index in range(lo, hi):
+            row = self.row_at(index)
+            if row is not None and self.source.row_key(row) == key:
+                return index
+        return None
+
+    def move_to(self, index: int) -> None:
+        self._set_cursor(index)
+
+    # ------------------------------------------------------------------ actions
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(self._count - 1)
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self._cursor + max(self.scrollable_content_region.height - 1, 1))
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self._cursor - max(self.scrollable_content_region.height - 1, 1))
+
+    # ------------------------------------------------------------------ internals
+    def _load_count(self) -> None:
+        self._pages.clear()
+        self._count = self.source.count() if self.source is not None else 0
+        self._update_virtual_size()
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, self._count)
+
+    def _page(self, page_no: int) -> list[Row]:
+        page = self._pages.get(page_no)
+        if page is not None:
+            self._pages.move_to_end(page_no)
+            return page
+        assert self.source is not None
+        page = list(self.source.page(page_no * PAGE_SIZE, PAGE_SIZE))
+        self._pages[page_no] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _set_cursor(self, index: int, *, force_message: bool = False, top: bool = False) -> None:
+        index = min(max(index, 0), max(self._count - 1, 0))
+        previous = self._cursor
+        self._cursor = index
+        if previous != index:
+            self.refresh_line(previous)
+            self.refresh_line(index)
+        self._scroll_to_cursor(top=top)
+        if previous != index or force_message:
+            self._post_highlighted()
+
+    def _scroll_to_cursor(self, top: bool = False) -> None:
+        if not self.is_mounted or not self.scrollable_content_region.height:
+            return
+        self.scroll_to_region(
+            Region(0, self._cursor, 1, 1),
+            animate=False,
+            force=True,
+            top=top,
+            immediate=True,
+        )
+
+    def _post_highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.current_row, self._cursor))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def on_focus(self) -> None:
+        self.refresh_line(self._cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self._cursor)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.style.meta.get("row")
+        if index is None:
+            return
+        self._set_cursor(index)
+        row = self.row_at(index)
+        if event.chain >= 2 and row is not None:
+            self.post_message(self.Activated(self, row, index))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = self.scroll_offset.y + y
+        if self.source is None or index >= self._count:
+            if self._count == 0 and y == 1 and self.source is not None:
+                message = Text(f"  {self.source.empty_message}", no_wrap=True)
+                message.truncate(width, overflow="ellipsis", pad=True)
+                style = base + self.get_component_rich_style("item-list--empty")
+                return Strip(list(message.render(self.app.console))).apply_style(style)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            return Strip.blank(width, base)
+        text = self.source.render_row(row, width)
+        style: Style = base
+        if index == self._cursor:
+            style = base + self.get_component_rich_style("item-list--cursor")
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, style))
+        return strip.crop_extend(0, width, style).apply_meta({"row": index})

@@ -1,0 +1,161 @@
+"""How an item looks: list rows and the detail pane, built as rich ``Text`` from clean text.
+
+Everything from outside (titles, authors, descriptions, notes, URLs) goes through
+:func:`safe` (``sanitize.clean_text``) and is appended to ``Text`` as plain text, so markup in
+it is shown literally and no control character reaches the terminal.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.text import Text
+
+from ..models import Item
+from ..sanitize import clean_text
+
+GLYPHS = {"todo": "○", "reading": "◐", "done": "●", "skipped": "⊘"}
+GLYPH_STYLES = {
+    "todo": "dim",
+    "reading": "bold yellow",
+    "done": "bold green",
+    "skipped": "dim red",
+}
+STATUS_NAMES = {"todo": "To do", "reading": "Reading", "done": "Done", "skipped": "Skipped"}
+TITLE_STYLES = {"todo": "", "reading": "bold", "done": "dim", "skipped": "dim strike"}
+NOTE_PREVIEW_LINES = 8
+NOTE_PREVIEW_CHARS = 600
+
+
+def safe(
+    text: object, *, multiline: bool = False, limit: int | None = None, style: str = ""
+) -> Text:
+    """Outside text as an inert ``Text`` (control characters gone, markup not parsed)."""
+    return Text(clean_text(text, multiline=multiline, limit=limit), style=style)
+
+
+def tier_label(tier: int | None) -> str:
+    return f"T{tier}" if tier else "–"
+
+
+def date_of(timestamp: str | None) -> str:
+    """``2025-01-31T10:00:00Z`` -> ``2025-01-31`` (dates are stored in UTC)."""
+    return clean_text(timestamp)[:10] if timestamp else ""
+
+
+def fit(text: Text, width: int) -> Text:
+    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    text = text.copy()
+    text.no_wrap = True
+    text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    return text
+
+
+def item_row(item: Item, width: int) -> Text:
+    """One list row: ``glyph  title ........ author  T1`` in exactly ``width`` cells."""
+    glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
+    tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
+    # " " glyph " " title ["  " author] "  " tier " " -- the author column only when wide.
+    rest = max(width - 6 - tier.cell_len, 0)
+    author_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
+    title_width = rest - author_width - 2 if author_width else rest
+    title = safe(item.title, limit=500, style=TITLE_STYLES.get(item.status, ""))
+    row = Text(" ")
+    row.append_text(glyph)
+    row.append(" ")
+    row.append_text(fit(title, title_width))
+    if author_width:
+        row.append("  ")
+        row.append_text(fit(safe(item.author or "", limit=200, style="dim"), author_width))
+    row.append("  ")
+    row.append_text(tier)
+    row.append(" ")
+    return fit(row, width)
+
+
+def status_line(item: Item) -> Text:
+    """``● Done on 2025-01-31`` (or ``◐ Reading since ...``, ``○ To do``)."""
+    text = Text()
+    text.append(GLYPHS.get(item.status, "?") + " ", style=GLYPH_STYLES.get(item.status, ""))
+    text.append(STATUS_NAMES.get(item.status, item.status), style="bold")
+    when = date_of(item.status_at)
+    if when and item.status != "todo":
+        text.append(" since " if item.status == "reading" else " on ")
+        text.append(when)
+    return text
+
+
+def where_line(item: Item) -> Text:
+    """``Tier 2 · 3. Topic › Section · Guide`` (the guide last: the header names it too)."""
+    text = Text()
+    text.append(f"Tier {item.tier}" if item.tier else "Untiered", style="bold" if item.tier else "dim")
+    parts: list[str] = []
+    if item.topic:
+        topic = clean_text(item.topic)
+        parts.append(f"{clean_text(item.topic_number)}. {topic}" if item.topic_number else topic)
+    if item.section:
+        parts.append(clean_text(item.section))
+    if parts:
+        text.append(" · ", style="dim")
+        text.append(" › ".join(parts))
+    if item.guide:
+        text.append(" · ", style="dim")
+        text.append(clean_text(item.guide), style="dim")
+    if item.removed:
+        text.append("  (removed from the guide)", style="italic dim")
+    return text
+
+
+def note_preview(note: str) -> Text:
+    """The start of a note: its first lines, cut with an ellipsis."""
+    body = clean_text(note, multiline=True).strip("\n")
+    lines = body.splitlines()
+    cut = len(lines) > NOTE_PREVIEW_LINES or len(body) > NOTE_PREVIEW_CHARS
+    body = "\n".join(lines[:NOTE_PREVIEW_LINES])[:NOTE_PREVIEW_CHARS]
+    text = Text(body)
+    if cut:
+        text.append(" …", style="dim")
+    return text
+
+
+def item_detail(item: Item) -> RenderableType:
+    """Everything the detail pane shows about one item."""
+    head = Text()
+    head.append_text(safe(item.title, limit=2000, style="bold"))
+    head.append("\n")
+    head.append_text(safe(item.link, limit=2000, style="underline cyan"))
+    if item.author:
+        head.append("\nby ", style="dim")
+        head.append_text(safe(item.author, limit=300))
+    head.append("\n")
+    head.append_text(where_line(item))
+    head.append("\n")
+    head.append_text(status_line(item))
+    parts: list[RenderableType] = [head]
+    if item.description:
+        parts.append(Text())
+        parts.append(safe(item.description, multiline=True))
+    if item.note.strip():
+        parts.append(Text())
+        when = date_of(item.note_updated_at)
+        parts.append(Rule(Text(f"Note{f' · {when}' if when else ''}"), align="left", style="dim"))
+        parts.append(note_preview(item.note))
+    return Group(*parts)
+
+
+def counts_badge(done: int, total: int) -> str:
+    return f"{done}/{total}"
+
+
+def progress_bar(done: int, total: int, width: int) -> Text:
+    """A small ``━━━━╺━━━`` bar (no outside text)."""
+    width = max(width, 0)
+    filled = round(width * done / total) if total else 0
+    bar = Text("━" * filled, style="green")
+    bar.append("━" * (width - filled), style="dim")
+    return bar
+
+
+def cells(text: str) -> int:
+    return cell_len(text)

@@ -1,0 +1,202 @@
+"""The left pane: special nodes ("Up next", "All items", ...), then guides and their topics.
+
+Every label is a ``Text`` built from cleaned text (a ``str`` label would be parsed as markup)
+and shows ``done/total`` for the current tier at the right edge, the title cut to fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ..catalogue import Catalogue
+from ..models import Guide, Topic
+from .render import counts_badge, safe
+from .sources import SPECIAL_NODES, ItemSource, ListSource, SpecialNode
+
+MIN_LABEL_WIDTH = 12
+
+
+@dataclass
+class NodeInfo:
+    """What a tree node stands for; ``make_source`` builds its list for a tier."""
+
+    key: str
+    title: Text
+    badge: str = ""
+    guide_id: int | None = None
+    topic_id: int | None = None
+    special: SpecialNode | None = None
+    children_keys: list[str] = field(default_factory=list)
+
+    def make_source(self, catalogue: Catalogue, tier: int | None) -> ListSource:
+        if self.special is not None:
+            return self.special.make_source(catalogue, tier)
+        return ItemSource(
+            catalogue,
+            tier,
+            key=self.key,
+            label=self.title.plain,
+            guide_id=self.guide_id,
+            topic_id=self.topic_id,
+        )
+
+
+class TopicTree(Tree[NodeInfo]):
+    """Topic tree with right-aligned counts; ``enter`` posts :class:`Entered`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter_node", "Show this list", show=False, id="tree.enter"),
+        Binding("down,j", "cursor_down", "Next node", show=False, id="tree.down"),
+        Binding("up,k", "cursor_up", "Previous node", show=False, id="tree.up"),
+        Binding("g,home", "scroll_home", "First node", show=False, id="tree.first"),
+        Binding("G,end", "scroll_end", "Last node", show=False, id="tree.last"),
+        Binding("right", "expand_node", "Expand", show=False, id="tree.expand"),
+        Binding("left", "collapse_node", "Collapse / go to parent", show=False, id="tree.collapse"),
+        # Space cycles the item's status everywhere (the screen's binding), not expand.
+        Binding("space", "screen.cycle_status", "Cycle status", show=False),
+    ]
+
+    class Entered(Message):
+        """The user pressed enter on a node: show its list and move there."""
+
+        def __init__(self, node: TreeNode[NodeInfo]) -> None:
+            super().__init__()
+            self.node = node
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("Guides"), id=id)
+        self.show_root = False
+        self.guide_depth = 3
+        self.auto_expand = False
+        self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
+
+    # ------------------------------------------------------------------ building
+    def build(self, catalogue: Catalogue, tier: int | None) -> None:
+        """(Re)build every node from the catalogue, keeping expansion where possible."""
+        collapsed = {k for k, n in self.nodes_by_key.items() if n.allow_expand and not n.is_expanded}
+        self.clear()
+        self.nodes_by_key = {}
+        for special in SPECIAL_NODES:
+            info = NodeInfo(key=special.key, title=Text(f"{special.icon} {special.label}"), special=special)
+            self.nodes_by_key[info.key] = self.root.add_leaf(info.title, data=info)
+        for guide in catalogue.guides():
+            self._add_guide(catalogue, guide, collapsed)
+        self.update_counts(catalogue, tier)
+
+    def _add_guide(self, catalogue: Catalogue, guide: Guide, collapsed: set[str]) -> None:
+        key = f"guide:{guide.id}"
+        info = NodeInfo(key=key, title=safe(guide.title, limit=200, style="bold"), guide_id=guide.id)
+        guide_node = self.root.add(info.title, data=info, expand=key not in collapsed)
+        self.nodes_by_key[key] = guide_node
+        topics = catalogue.topics(guide.id)
+        parents: dict[int, TreeNode[NodeInfo]] = {}
+        has_children = {t.parent_id for t in topics if t.parent_id is not None}
+        for topic in topics:
+            parent = parents.get(topic.parent_id, guide_node) if topic.parent_id else guide_node
+            tkey = f"topic:{topic.id}"
+            tinfo = NodeInfo(
+                key=tkey, title=_topic_title(topic), guide_id=guide.id, topic_id=topic.id
+            )
+            if topic.id in has_children:
+                node = parent.add(tinfo.title, data=tinfo, expand=tkey not in collapsed)
+                parents[topic.id] = node
+            else:
+                node = parent.add_leaf(tinfo.title, data=tinfo)
+            self.nodes_by_key[tkey] = node
+
+    def update_counts(self, catalogue: Catalogue, tier: int | None) -> None:
+        """Refresh every badge for ``tier`` (None = all tiers): a few grouped queries."""
+        for special in SPECIAL_NODES:
+            node = self.nodes_by_key.get(special.key)
+            if node is not None and node.data is not None:
+                node.data.badge = special.badge(catalogue, tier)
+                node.refresh()
+        for guide in catalogue.guides():
+            node = self.nodes_by_key.get(f"guide:{guide.id}")
+            if node is not None and node.data is not None:
+                counts = catalogue.guide_counts(guide.id, tier)
+                node.data.badge = counts_badge(counts.done, counts.total)
+                node.refresh()
+            for topic in catalogue.topics(guide.id):
+                tnode = self.nodes_by_key.get(f"topic:{topic.id}")
+                if tnode is not None and tnode.data is not None:
+                    counts = topic.counts(tier)
+                    tnode.data.badge = counts_badge(counts.done, counts.total)
+                    tnode.refresh()
+
+    # ------------------------------------------------------------------ actions
+    def action_enter_node(self) -> None:
+        node = self.cursor_node
+        if node is not None:
+            self.post_message(self.Entered(node))
+
+    def action_expand_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and not node.parent.is_root:
+            self.move_cursor(node.parent)
+
+    def select_key(self, key: str) -> bool:
+        """Put the cursor on the node with ``key`` (expanding its parents)."""
+        node = self.nodes_by_key.get(key)
+        if node is None:
+            return False
+        parent = node.parent
+        while parent is not None and not parent.is_root:
+            parent.expand()
+            parent = parent.parent
+        self.move_cursor(node)
+        return True
+
+    # ------------------------------------------------------------------ rendering
+    def render_label(self, node: TreeNode[NodeInfo], base_style: Style, style: Style) -> Text:
+        info = node.data
+        if info is None:
+            return super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and not parent.is_root:
+            depth += 1
+            parent = parent.parent
+        icon = ""
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        width = max(
+            self.scrollable_content_region.width - depth * self.guide_depth - len(icon),
+            MIN_LABEL_WIDTH,
+        )
+        badge = Text(info.badge, style="dim")
+        title = info.title.copy()
+        title.no_wrap = True
+        room = width - badge.cell_len - (1 if badge.cell_len else 0)
+        title.truncate(max(room, 1), overflow="ellipsis")
+        gap = max(width - title.cell_len - badge.cell_len, 1 if badge.cell_len else 0)
+        label = Text.assemble(title, " " * gap, badge)
+        label.stylize(style)
+        if icon:
+            return Text.assemble((icon, base_style + Style(dim=True)), label)
+        return label
+
+
+def _topic_title(topic: Topic) -> Text:
+    title = safe(topic.title, limit=300)
+    if topic.number:
+        number = Text(f"{safe(topic.number).plain}. ", style="dim")
+        return Text.assemble(number, title)
+    return title
