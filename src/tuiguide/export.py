@@ -157,7 +157,18 @@ def markdown_journal(catalogue: Catalogue) -> str:
                 first_in_block = False
             out += _item_lines(row, noted_in)
     out += _other_resources(catalogue, noted_in)
-    return "\n".join(out) + "\n"
+    return _join_lines(out)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines joined with runs of blank lines collapsed (note lines are never blank)."""
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) + "\n"
 
 
 def _other_resources(catalogue: Catalogue, noted_in: dict[int, str]) -> list[str]:

@@ -12,7 +12,8 @@ Rules, so a backup can be restored on a fresh machine or two machines kept in st
 * A resource the catalogue does not know is *created* (origin ``restore``, in no topic:
   ``tuiguide show ID`` and search find it, and re-importing its guide adopts it) rather
   than dropped, because its status and note are the user's own work.
-* Followed feeds missing from the catalogue are added (URL and title).
+* Followed feeds missing from the catalogue are added (URL and title; only http(s)).
+  Unfollowing is not carried over: the file cannot say when a feed was dropped.
 
 Running the same restore twice changes nothing the second time.
 """
@@ -29,7 +30,7 @@ from .db import transaction
 from .errors import UserError
 from .export import EXPORT_FORMAT, EXPORT_VERSION
 from .models import STATUSES
-from .urls import normalise_url
+from .urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -382,9 +383,15 @@ def _merge_feeds(catalogue: Catalogue, feeds: list[FeedIn], report: RestoreRepor
         return
     names = sorted(supplied)
     for feed in feeds:
-        values = {"url": feed.url, "link": feed.link, "title": feed.title,
+        link = next((u for u in (feed.link, feed.url) if is_openable(u)), None)
+        if link is None:
+            report.feeds_skipped += 1
+            report.warnings.append(f"feed {feed.url[:80]!r} is not an http(s) URL; not restored")
+            continue
+        key = normalise_url(link)
+        values = {"url": key, "link": link, "title": feed.title,
                   "created_at": now, "updated_at": now}
-        if catalogue.conn.execute("SELECT 1 FROM feeds WHERE url = ?", (feed.url,)).fetchone():
+        if catalogue.conn.execute("SELECT 1 FROM feeds WHERE url = ?", (key,)).fetchone():
             continue
         catalogue.conn.execute(
             f"INSERT INTO feeds ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
