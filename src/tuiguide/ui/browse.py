@@ -124,7 +124,7 @@ class BrowseScreen(Screen[None]):
         self.topic_tree.build(self.catalogue, self.tier)
         node_key = state.get("node")
         if not isinstance(node_key, str) or node_key not in self.topic_tree.nodes_by_key:
-            node_key = DEFAULT_NODE
+            node_key, state = DEFAULT_NODE, {**state, "index": 0, "row": None}
         guide_id = state.get("guide")
         guides = self.catalogue.guides()
         if not any(g.id == guide_id for g in guides):

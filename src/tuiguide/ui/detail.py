@@ -15,6 +15,8 @@ from textual.widgets import Static
 class DetailPane(VerticalScroll, can_focus=True):
     """Shows a renderable built by the list's source (never a markup string)."""
 
+    HELP_GROUP = "Detail pane"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="detail.down"),
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="detail.up"),

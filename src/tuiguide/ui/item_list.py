@@ -31,6 +31,8 @@ FIND_RADIUS = 2 * PAGE_SIZE
 class ItemList(ScrollView, can_focus=True):
     """Rows of the current source with a cursor; posts :class:`Highlighted` as it moves."""
 
+    HELP_GROUP = "Item list"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next item", show=False, id="list.down"),
         Binding("up,k", "cursor_up", "Previous item", show=False, id="list.up"),

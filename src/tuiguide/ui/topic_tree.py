@@ -49,8 +49,14 @@ class NodeInfo:
         )
 
 
-class TopicTree(Tree[NodeInfo]):
-    """Topic tree with right-aligned counts; ``enter`` posts :class:`Entered`."""
+class TopicTree(Tree[NodeInfo], inherit_bindings=False):
+    """Topic tree with right-aligned counts; ``enter`` posts :class:`Entered`.
+
+    Tree's own bindings are not inherited: ``space`` must reach the screen (it cycles the
+    item's status everywhere) and every key here needs an id for the help screen.
+    """
+
+    HELP_GROUP = "Topic tree"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter_node", "Show this list", show=False, id="tree.enter"),
@@ -58,10 +64,10 @@ class TopicTree(Tree[NodeInfo]):
         Binding("up,k", "cursor_up", "Previous node", show=False, id="tree.up"),
         Binding("g,home", "scroll_home", "First node", show=False, id="tree.first"),
         Binding("G,end", "scroll_end", "Last node", show=False, id="tree.last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="tree.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="tree.page_down"),
         Binding("right", "expand_node", "Expand", show=False, id="tree.expand"),
         Binding("left", "collapse_node", "Collapse / go to parent", show=False, id="tree.collapse"),
-        # Space cycles the item's status everywhere (the screen's binding), not expand.
-        Binding("space", "screen.cycle_status", "Cycle status", show=False),
     ]
 
     class Entered(Message):

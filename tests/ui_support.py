@@ -1,0 +1,69 @@
+"""Shared helpers for the UI tests: a small real guide, a fixed clock, screen text capture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from tuiguide.catalogue import Catalogue
+
+FIXED_NOW = "2025-01-15T09:30:00Z"
+
+SMALL_GUIDE = """\
+# Test Guide
+
+A guide for tests.
+
+## 1. Alpha Topic
+
+### Tier 1
+
+- [Alpha one](https://example.com/a1) - Ann Author. First alpha.
+- [Alpha two](https://example.com/a2) - Bob. Second alpha.
+
+### Tier 2
+
+- [Alpha three](https://example.com/a3) - Cy. Third alpha.
+
+## 2. Beta Topic
+
+### 2.1 Beta Basics
+
+#### Tier 1
+
+- [Beta one](https://example.com/b1) - Dee. First beta.
+
+### 2.2 Beta Advanced
+
+#### Tier 3
+
+- [Beta deep](https://example.com/b2) - Eve. Deep beta.
+- [Script link](javascript:alert(1)) - Mallory. Must not open.
+"""
+
+
+def fixed_now() -> str:
+    return FIXED_NOW
+
+
+def make_catalogue(path: Path, text: str = SMALL_GUIDE) -> Path:
+    """A real catalogue file at ``path`` holding the guide ``text`` (no bundled guide)."""
+    with Catalogue.open(path, seed=False, now=fixed_now) as cat:
+        cat.import_text(text, source="test-guide.md")
+    return path
+
+
+def screen_lines(app: App) -> list[str]:
+    """The text of every cell on the screen, one string per terminal line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def terminal_output(app: App) -> str:
+    """What the app would write to a real terminal for a full repaint (escape codes too)."""
+    update = app.screen._compositor.render_full_update()
+    return update.render_segments(app.console)
