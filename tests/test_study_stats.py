@@ -13,7 +13,7 @@ from rich.console import Console
 from study_support import STATS_TODAY, Clock, mark, small_catalogue, stats_catalogue
 from tuiguide.cli import main
 from tuiguide.stats import compute_stats, local_day, pace, streak, weekly
-from tuiguide.stats_view import bar, render_stats
+from tuiguide.stats_view import bar, format_pace, render_stats
 
 TODAY = date(*STATS_TODAY)
 
@@ -110,11 +110,15 @@ def test_rendered_text_shows_the_numbers(stats) -> None:
     console.print(render_stats(stats))
     text = console.export_text()
     assert "Streak 3 days" in text
-    assert "Pace 1.2/week" in text or "Pace 1.3/week" in text
+    assert "Pace 1.25/week" in text
     assert "6/8" in text and "75%" in text
     assert "2. Beta" in text and "2/3" in text
     assert "6 d" in text and "1.6 wk" in text and "finished" in text
     assert "Mon" in text and "Mar" in text  # heatmap rows and month ruler
+
+
+def test_pace_format() -> None:
+    assert [format_pace(p) for p in (0, 0.5, 1.25, 3.0, 12.345)] == ["0", "0.5", "1.25", "3", "12.3"]
 
 
 def test_bar_widths() -> None:

@@ -19,7 +19,7 @@ from .stats import Stats
 BAR_WIDTH = 24
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _SPARKS = "▁▂▃▄▅▆▇█"
-HEAT_COLOURS = ("#0e4429", "#006d32", "#26a641", "#39d353")
+HEAT_COLOURS = ("#2e7d32", "#43a047", "#66bb6a", "#b9f6ca")  # 1, 2-3, 4-5, 6+ a day
 DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -134,9 +134,10 @@ def _month_ruler(starts: list[date]) -> Text:
 def heatmap(stats: Stats) -> Text:
     """GitHub-style grid: a column per week (oldest left), a row per weekday."""
     starts = [w.start for w in stats.weeks]
-    text = _month_ruler(starts)
+    text = Text()
     for weekday in range(7):
-        text.append("\n")
+        if weekday:
+            text.append("\n")
         text.append(f"{DAY_LABELS[weekday]:<4}", style="dim")
         for start in starts:
             day = start + timedelta(days=weekday)
@@ -149,13 +150,19 @@ def heatmap(stats: Stats) -> Text:
 
 
 def activity(stats: Stats) -> Group:
+    """Months, then finished per week as a sparkline, then the day-by-day heatmap."""
     counts = [w.finished for w in stats.weeks]
     head = Text.assemble(
         ("Finished per week", "bold"),
         f"  last {len(counts)} weeks: {sum(counts)} · best week {max(counts, default=0)}",
     )
+    ruler = _month_ruler([w.start for w in stats.weeks])
     line = Text("wk  ", style="dim") + sparkline(counts)
-    return Group(head, line, heatmap(stats))
+    return Group(head, ruler, line, heatmap(stats))
+
+
+def format_pace(pace: float) -> str:
+    return f"{pace:.1f}" if pace >= 10 else f"{pace:.2f}".rstrip("0").rstrip(".")
 
 
 def summary_line(stats: Stats) -> Text:
@@ -165,7 +172,7 @@ def summary_line(stats: Stats) -> Text:
         f"{stats.streak} {days}",
         "   ",
         ("Pace ", "bold"),
-        f"{stats.pace:.1f}/week (last 4 weeks)",
+        f"{format_pace(stats.pace)}/week (last 4 weeks)",
         "   ",
         ("Finished ", "bold"),
         str(stats.finished_total),

@@ -1,0 +1,148 @@
+"""`tuiguide note ID` opens $EDITOR at a terminal (a real pty) and prints otherwise."""
+
+from __future__ import annotations
+
+import os
+import select
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from study_support import rid, small_catalogue
+from tuiguide.catalogue import Catalogue
+from tuiguide.cli import main
+from tuiguide.note_edit import editor_command
+
+TUIGUIDE = Path(sys.executable).parent / "tuiguide"
+
+EDITOR_SCRIPT = """\
+import pathlib, sys
+path = pathlib.Path(sys.argv[-1])
+mode = {mode!r}
+if mode == "fail":
+    sys.exit(1)
+text = path.read_text(encoding="utf-8")
+pathlib.Path({seen!r}).write_text(text, encoding="utf-8")
+if mode == "append":
+    path.write_text(text + "added in the editor\\n", encoding="utf-8")
+elif mode == "clear":
+    path.write_text("\\n", encoding="utf-8")
+"""
+
+
+def make_editor(tmp_path: Path, mode: str) -> tuple[str, Path]:
+    seen = tmp_path / f"seen-{mode}.txt"
+    script = tmp_path / f"editor-{mode}.py"
+    script.write_text(EDITOR_SCRIPT.format(mode=mode, seen=str(seen)), encoding="utf-8")
+    return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", seen
+
+
+def run_in_pty(args: list[str], env: dict[str, str], timeout: float = 60) -> tuple[int, str]:
+    """Run with stdin/stdout/stderr on a pseudo-terminal, as a user at a shell would."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            close_fds=True)
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO: the child side closed
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            elif proc.poll() is not None:
+                break
+        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    return code, output.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    cat = small_catalogue(tmp_path)
+    a1 = rid(cat, "A1")
+    cat.set_note(a1, "old text")
+    cat.close()
+    env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "EDITOR")}
+    env["TUIGUIDE_DB"] = str(tmp_path / "study.db")
+    return tmp_path, a1, env
+
+
+def note_of(tmp_path: Path, resource_id: int) -> str:
+    cat = Catalogue.open(tmp_path / "study.db", seed=False)
+    try:
+        return cat.note(resource_id)
+    finally:
+        cat.close()
+
+
+def test_editor_edits_the_note_at_a_terminal(setup) -> None:
+    tmp_path, a1, env = setup
+    env["EDITOR"], seen = make_editor(tmp_path, "append")
+    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    assert code == 0, out
+    assert f"note saved for {a1}" in out
+    assert seen.read_text() == "old text\n"  # the editor was handed the current note
+    assert note_of(tmp_path, a1) == "old text\nadded in the editor"
+
+
+def test_visual_wins_over_editor_and_clearing_deletes(setup) -> None:
+    tmp_path, a1, env = setup
+    env["VISUAL"], _ = make_editor(tmp_path, "clear")
+    env["EDITOR"], never = make_editor(tmp_path, "append")
+    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    assert code == 0, out
+    assert f"note deleted for {a1}" in out
+    assert not never.exists()
+    assert note_of(tmp_path, a1) == ""
+
+
+def test_failing_editor_changes_nothing(setup) -> None:
+    tmp_path, a1, env = setup
+    env["EDITOR"], _ = make_editor(tmp_path, "fail")
+    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    assert code == 2
+    assert "exited with status 1; the note was not changed" in out
+    assert "Traceback" not in out
+    assert note_of(tmp_path, a1) == "old text"
+
+
+def test_missing_editor_is_one_line(setup) -> None:
+    tmp_path, a1, env = setup
+    env["EDITOR"] = "no-such-editor-anywhere --wait"
+    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    assert code == 2
+    assert "editor 'no-such-editor-anywhere' not found" in out
+
+
+def test_not_a_terminal_prints_and_never_opens_the_editor(setup, monkeypatch) -> None:
+    tmp_path, a1, env = setup
+    editor, seen = make_editor(tmp_path, "append")
+    monkeypatch.setenv("EDITOR", editor)
+    result = CliRunner().invoke(main, ["--db", env["TUIGUIDE_DB"], "note", str(a1)])
+    assert result.exit_code == 0
+    assert result.stdout == "old text\n"
+    assert not seen.exists()
+
+
+def test_editor_command_is_an_argument_list() -> None:
+    assert editor_command({"EDITOR": "code --wait"}) == ["code", "--wait"]
+    assert editor_command({"VISUAL": "nvim", "EDITOR": "nano"}) == ["nvim"]
+    assert editor_command({"EDITOR": "'/opt/my editor/ed' -x"}) == ["/opt/my editor/ed", "-x"]
+    assert editor_command({}) == ["vi"]
+    # Shell syntax is not interpreted: it becomes plain arguments.
+    assert editor_command({"EDITOR": "vi; rm -rf ~"}) == ["vi;", "rm", "-rf", "~"]
