@@ -81,6 +81,25 @@ async def test_autosave_without_closing(tmp_path: Path) -> None:
     cat.close()
 
 
+async def test_quitting_the_app_with_the_editor_open_keeps_the_text(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from tuiguide.ui import note_editor
+
+    # No autosave can fire during this test: only the save on the way out can write.
+    monkeypatch.setattr(note_editor, "SAVE_DEBOUNCE", 60.0)
+    monkeypatch.setattr(note_editor, "SAVE_MAX_DELAY", 60.0)
+    cat = small_catalogue(tmp_path)
+    g2 = rid(cat, "G2")
+    app = Host(lambda: NoteEditor(cat, g2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"typed just before quitting")
+        assert db_note(tmp_path / "study.db", g2) == ""
+        app.exit()
+    assert db_note(tmp_path / "study.db", g2) == "typed just before quitting"
+    cat.close()
+
+
 async def test_steady_typing_still_lands_every_second(tmp_path: Path) -> None:
     """No pause long enough for the debounce: the 1 s cap still writes."""
     cat = small_catalogue(tmp_path)
