@@ -59,17 +59,29 @@ class BrowseScreen(Screen[None]):
 
     # Footer order: the keys used all day first (the footer cuts at the right on 80 columns).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "cycle_status", "Status", id="status.cycle"),
-        Binding("d", "set_status('done')", "Done", id="status.done"),
-        Binding("s", "set_status('skipped')", "Skip", id="status.skipped"),
-        Binding("u", "set_status('todo')", "Todo", id="status.todo"),
-        Binding("o,enter", "open_link", "Open", id="link.open"),
-        Binding("c,y", "copy_link", "Copy", id="link.copy"),
-        Binding("0", "tier(0)", "All tiers", group=_TIER, id="tier.all"),
-        Binding("1", "tier(1)", "Tier 1", group=_TIER, id="tier.1"),
-        Binding("2", "tier(2)", "Tier 2", group=_TIER, id="tier.2"),
-        Binding("3", "tier(3)", "Tier 3", group=_TIER, id="tier.3"),
-        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding(
+            "space", "cycle_status", "Status", id="status.cycle",
+            tooltip="Cycle the status: todo → reading → done",
+        ),
+        Binding("d", "set_status('done')", "Done", id="status.done", tooltip="Mark done"),
+        Binding(
+            "s", "set_status('skipped')", "Skip", id="status.skipped",
+            tooltip="Mark skipped (leaves the progress count)",
+        ),
+        Binding("u", "set_status('todo')", "Todo", id="status.todo", tooltip="Back to todo"),
+        Binding(
+            "o,enter", "open_link", "Open", id="link.open",
+            tooltip="Open the link in the browser (http and https only)",
+        ),
+        Binding(
+            "c,y", "copy_link", "Copy", id="link.copy",
+            tooltip="Copy the link (system clipboard, else OSC 52)",
+        ),
+        Binding("0", "tier(0)", "All tiers", group=_TIER, id="tier.all", tooltip="Show all tiers"),
+        Binding("1", "tier(1)", "Tier 1", group=_TIER, id="tier.1", tooltip="Show Tier 1 only"),
+        Binding("2", "tier(2)", "Tier 2", group=_TIER, id="tier.2", tooltip="Show Tier 2 only"),
+        Binding("3", "tier(3)", "Tier 3", group=_TIER, id="tier.3", tooltip="Show Tier 3 only"),
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="This list of keys"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
         Binding("shift+tab", "focus_pane(-1)", "Previous pane", show=False, id="focus.previous"),

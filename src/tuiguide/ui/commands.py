@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
@@ -29,6 +29,7 @@ class KeyCommand:
     """One action and all the keys bound to it on one node."""
 
     description: str
+    help: str
     action: str
     owner: DOMNode
     group: str
@@ -56,13 +57,22 @@ def _group_of(node: DOMNode, screen: Screen) -> str:
     return getattr(type(node), "HELP_GROUP", None) or type(node).__name__
 
 
+def _declared_order(node: DOMNode) -> dict[str, int]:
+    """Binding ids in the order the node's own class declares them."""
+    declared = BindingsMap(getattr(type(node), "BINDINGS", []))
+    ids = [b.id for bs in declared.key_to_bindings.values() for b in bs if b.id]
+    return {binding_id: i for i, binding_id in reversed(list(enumerate(ids)))}
+
+
 def key_commands(screen: Screen, app: App | None = None) -> list[KeyCommand]:
     """Bindings with an id on ``screen`` and its widgets, in declaration order."""
     app = app or screen.app
     nodes: list[DOMNode] = [screen, *screen.query("*")]
     found: dict[tuple[int, str], KeyCommand] = {}
     for node in nodes:
-        for binding in _bindings_of(node):
+        order = _declared_order(node)
+        bindings = sorted(_bindings_of(node), key=lambda b: order.get(b.id or "", len(order)))
+        for binding in bindings:
             if not binding.id or not binding.description:
                 continue
             ident = (id(node), binding.id)
@@ -70,6 +80,7 @@ def key_commands(screen: Screen, app: App | None = None) -> list[KeyCommand]:
             if command is None:
                 command = found[ident] = KeyCommand(
                     description=binding.description,
+                    help=binding.tooltip or binding.description,
                     action=binding.action,
                     owner=node,
                     group=_group_of(node, screen),
@@ -102,10 +113,15 @@ class KeyCommandsProvider(Provider):
     def _title(command: KeyCommand) -> str:
         return command.description if command.group == SCREEN_GROUP else f"{command.group}: {command.description}"
 
+    @staticmethod
+    def _help(command: KeyCommand) -> str:
+        extra = f" -- {command.help}" if command.help != command.description else ""
+        return f"Key: {command.key_text}{extra}"
+
     async def discover(self) -> Hits:
         for command in self._commands():
             yield DiscoveryHit(
-                self._title(command), partial(command.run), help=f"Key: {command.key_text}"
+                self._title(command), partial(command.run), help=self._help(command)
             )
 
     async def search(self, query: str) -> Hits:
@@ -119,5 +135,5 @@ class KeyCommandsProvider(Provider):
                     matcher.highlight(title),
                     partial(command.run),
                     text=title,
-                    help=f"Key: {command.key_text}",
+                    help=self._help(command),
                 )

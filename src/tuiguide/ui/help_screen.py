@@ -29,7 +29,7 @@ def help_renderable(commands: list[KeyCommand], palette_key: str | None) -> Rend
         table.add_column(style="bold", min_width=14, no_wrap=True)
         table.add_column()
         for command in groups.get(group, []):
-            table.add_row(Text(command.key_text), Text(command.description))
+            table.add_row(Text(command.key_text), Text(command.help))
         if group == SCREEN_GROUP and palette_key:
             table.add_row(Text(palette_key), Text("Command palette: run any of these by name"))
         if parts:
@@ -53,7 +53,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > #help-box {
-        width: 72;
+        width: 76;
         max-width: 95%;
         height: auto;
         max-height: 90%;
