@@ -68,7 +68,9 @@ class BrowseScreen(Screen[None]):
             "s", "set_status('skipped')", "Skip", id="status.skipped",
             tooltip="Mark skipped (leaves the progress count)",
         ),
-        Binding("u", "set_status('todo')", "Todo", id="status.todo", tooltip="Back to todo"),
+        Binding(
+            "u", "set_status('todo')", "Todo", id="status.todo", tooltip="Back to todo", show=False
+        ),
         Binding(
             "o,enter", "open_link", "Open", id="link.open",
             tooltip="Open the link in the browser (http and https only)",

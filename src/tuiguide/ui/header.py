@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..models import Counts
-from .render import progress_bar, safe
+from .render import percent_text, progress_bar, safe
 
 
 class GuideHeader(Widget):
@@ -33,7 +33,7 @@ class GuideHeader(Widget):
 
     def progress_text(self) -> str:
         c = self.counts
-        return f"{c.done}/{c.total} done · {c.percent:.0f}%"
+        return f"{c.done}/{c.total} done · {percent_text(c.done, c.total)}"
 
     def render(self) -> Text:
         width = self.size.width

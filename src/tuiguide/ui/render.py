@@ -86,8 +86,8 @@ def status_line(item: Item) -> Text:
     return text
 
 
-def where_line(item: Item) -> Text:
-    """``Tier 2 · 3. Topic › Section · Guide`` (the guide last: the header names it too)."""
+def where_line(item: Item, *, show_guide: bool = True) -> Text:
+    """``Tier 2 · 3. Topic › Section · Guide`` (the guide only when there are several)."""
     text = Text()
     text.append(f"Tier {item.tier}" if item.tier else "Untiered", style="bold" if item.tier else "dim")
     parts: list[str] = []
@@ -99,7 +99,7 @@ def where_line(item: Item) -> Text:
     if parts:
         text.append(" · ", style="dim")
         text.append(" › ".join(parts))
-    if item.guide:
+    if item.guide and show_guide:
         text.append(" · ", style="dim")
         text.append(clean_text(item.guide), style="dim")
     if item.removed:
@@ -119,7 +119,7 @@ def note_preview(note: str) -> Text:
     return text
 
 
-def item_detail(item: Item) -> RenderableType:
+def item_detail(item: Item, *, show_guide: bool = True) -> RenderableType:
     """Everything the detail pane shows about one item."""
     head = Text()
     head.append_text(safe(item.title, limit=2000, style="bold"))
@@ -129,7 +129,7 @@ def item_detail(item: Item) -> RenderableType:
         head.append("\nby ", style="dim")
         head.append_text(safe(item.author, limit=300))
     head.append("\n")
-    head.append_text(where_line(item))
+    head.append_text(where_line(item, show_guide=show_guide))
     head.append("\n")
     head.append_text(status_line(item))
     parts: list[RenderableType] = [head]
@@ -144,6 +144,14 @@ def item_detail(item: Item) -> RenderableType:
     return Group(*parts)
 
 
+def percent_text(done: int, total: int) -> str:
+    """``12%``; one decimal under 10% so the first items read show as progress."""
+    if not total:
+        return "0%"
+    value = 100.0 * done / total
+    return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
+
+
 def counts_badge(done: int, total: int) -> str:
     return f"{done}/{total}"
 
@@ -152,8 +160,9 @@ def progress_bar(done: int, total: int, width: int) -> Text:
     """A small ``━━━━╺━━━`` bar (no outside text)."""
     width = max(width, 0)
     filled = round(width * done / total) if total else 0
-    bar = Text("━" * filled, style="green")
-    bar.append("━" * (width - filled), style="dim")
+    bar = Text()
+    bar.append("━" * filled, style="green")
+    bar.append("━" * (width - filled), style="bright_black")
     return bar
 
 

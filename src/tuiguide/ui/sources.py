@@ -107,6 +107,8 @@ class ItemSource(ListSource):
         self.empty_message = (
             f"No Tier {tier} items here. Press 0 for all tiers." if tier else "No items here."
         )
+        # The detail pane names the guide only when there is more than one.
+        self.show_guide = len(catalogue.guides()) > 1
 
     def count(self) -> int:
         return self.catalogue.count_items(self.guide_id, self.topic_id, self.tier)
@@ -127,7 +129,7 @@ class ItemSource(ListSource):
         return render.item_row(row, width)
 
     def render_detail(self, row: Item) -> RenderableType:
-        return render.item_detail(row)
+        return render.item_detail(row, show_guide=self.show_guide)
 
     def resource_id(self, row: Row) -> int | None:
         return row.id if isinstance(row, Item) else None
