@@ -380,6 +380,7 @@ def note(ctx: Context, item_id: str, text: str | None) -> None:
 
 
 from . import cli_study  # noqa: E402,F401
+from . import cli_feeds  # noqa: E402,F401
 from . import cli_search  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
