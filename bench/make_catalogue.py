@@ -69,9 +69,13 @@ TOPIC_NAMES = [
     "Reinforcement Learning for LLMs", "Data Pipelines", "Numerics & Floating Point",
     "Operating Systems for Accelerators",
 ]
+def _words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
 SECTION_NAMES = ["Foundations", "Case Studies", "Papers", "Talks & Videos", "Hands-on"]
 
-NOUNS = (
+NOUNS = _words(
     "inference attention transformer kernel GPU cache KV-cache batching scheduler decoding "
     "quantization throughput latency memory bandwidth tensor parallelism pipeline serving "
     "runtime compiler operator fusion FlashAttention PagedAttention vLLM TensorRT-LLM SGLang "
@@ -84,18 +88,31 @@ NOUNS = (
     "structured-output grammar JSON-schema constrained-decoding agent tool-calling "
     "RAG retriever reranker vector-index TPU NPU accelerator systolic-array chiplet "
     "enclave TEE confidential-computing MLIR XLA TVM TorchInductor torch.compile "
-    "C++ Rust JAX PyTorch llama.cpp GGUF ONNX OpenAI-compatible gRPC"
-).split()
-ADJECTIVES = (
+    "C++ Rust JAX PyTorch llama.cpp GGUF ONNX OpenAI-compatible gRPC "
+    # Rarer names and terms: a real catalogue has a long tail of specific words.
+    "DeepSeek-V3 Llama-3.1 Qwen2.5 Mixtral Gemma Phi-3 Falcon BLOOM OPT GPT-NeoX Whisper "
+    "CLIP ViT SigLIP LLaVA Medusa EAGLE Lookahead Hydra SpecInfer Sequoia DistServe Splitwise "
+    "Mooncake Orca Sarathi FlexGen PowerInfer LMCache vAttention FlashInfer ThunderKittens "
+    "CUTLASS CuTe cuBLAS cuDNN NVSHMEM DeepEP DeepGEMM Marlin ExLlama bitsandbytes HQQ "
+    "QuIP AQLM SpQR OmniQuant SqueezeLLM LLM.int8 ZeroQuant Wanda SparseGPT MInference "
+    "StreamingLLM H2O SnapKV PyramidKV KIVI QServe Atom FlashDecoding Ring-Attention "
+    "Ulysses Megatron DeepSpeed FSDP ZeRO Alpa GSPMD Pathways Ray Kubernetes KServe Triton-server "
+    "TGI Ollama MLC-LLM ExecuTorch CoreML TensorRT OpenVINO IREE Mojo Halide Tiramisu "
+    "Pallas Mosaic Gluon TileLang Hidet Ansor Roller Welder Cerebras Groq SambaNova Etched "
+    "Tenstorrent Graphcore Habana Inferentia Trainium Maia MTIA Blackwell Hopper Ampere "
+    "Grace-Hopper NVL72 CXL PCIe UCX RDMA RoCE SGX SEV-SNP TDX H100-CC attestation "
+    "watermarking guardrails jailbreak RLHF DPO GRPO PPO distillation pruning LoRA-merge"
+)
+ADJECTIVES = _words(
     "efficient fast scalable distributed low-latency high-throughput memory-efficient "
     "practical modern fused sparse dense dynamic static adaptive speculative parallel "
     "production-grade open-source hardware-aware cost-effective long-context multi-GPU "
     "multi-node lossless mixed-precision asynchronous zero-copy"
-).split()
-VERBS = (
+)
+VERBS = _words(
     "explains covers walks through benchmarks compares introduces analyses surveys "
     "implements profiles optimises measures demonstrates derives revisits"
-).split()
+)
 TEMPLATES = [
     "{A} {N} for {N2}",
     "How {N} Works: {A} {N2} in Practice",
@@ -115,19 +132,20 @@ TEMPLATES = [
     "Über {N}: Notes on {A} {N2}",
 ]
 HARDWARE = ["H100", "A100", "B200", "MI300X", "TPU v5e", "Gaudi 3", "L40S", "Apple M3", "Jetson Orin"]
-FIRST = (
+FIRST = _words(
     "Alice Bob Chen Dana Elena Farid Grace Hiro Ines Jun Kavya Liam Mei Noor Omar Priya "
     "Quentin Rosa Sven Tomas Uma Viktor Wen Xu Yara Zoe Tri Horace Lilian Jay Sasha Ravi"
-).split()
-LAST = (
+)
+LAST = _words(
     "Zhang Kim Nguyen Patel Müller García Rossi Ivanova Tanaka Okafor Smith Dao He Weng "
     "Li Gupta Novak Silva Haddad Larsen Kowalski Moreau Sato Brown Ito Fischer Ahmed"
-).split()
-ORGS = (
+)
+ORGS = _words(
     "NVIDIA, Hugging Face, PyTorch Blog, Anyscale, Together AI, Databricks, Google Research, "
     "Meta AI, Modal, Fireworks AI, Baseten, Character.AI, AMD, Cerebras, Groq, Mistral AI, "
-    "Lilian Weng's Blog, The Gradient, Towards AI, Epoch AI"
-).split(", ")
+    "Lilian Weng's Blog, The Gradient, Towards AI, Epoch AI",
+    sep=", ",
+)
 DOMAINS = [
     "arxiv.org/abs", "github.com", "developer.nvidia.com/blog", "huggingface.co/blog",
     "pytorch.org/blog", "medium.com/@inference", "www.anyscale.com/blog", "blog.vllm.ai",
@@ -323,6 +341,7 @@ def _iso(dt: datetime) -> str:
 def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
     """Statuses on 30 % of resources, notes on 5 %, one event each; one transaction."""
     from tuiguide.db import transaction
+    from tuiguide.search_index import deferred_indexing
 
     rng = random.Random(seed + 1)
     words = _Words(rng)
@@ -345,7 +364,7 @@ def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
         note_rows.append((rid, body, at, at))
         events.append((rid, "note", "edit", None, at))
     events.sort(key=lambda e: e[4])
-    with transaction(conn):
+    with transaction(conn), deferred_indexing(conn):
         conn.executemany(
             "UPDATE resources SET status = ?, status_at = ?, started_at = ?, finished_at = ? "
             "WHERE id = ?",

@@ -30,7 +30,7 @@ def search(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_jso
 
     query = " ".join(words)
     parsed = parse_query(query)
-    if parsed.is_empty and parsed.scope == "all" and not parsed.problems:
+    if not query.strip():
         fail("nothing to search for; give words or a filter such as tier:1 (see --help)")
     results = run_search(ctx.catalogue(), parsed, limit=limit, offset=offset, rank_limit=None)
     if parsed.invalid:

@@ -212,6 +212,8 @@ def parse_query(raw: str, *, as_you_type: bool = False) -> ParsedQuery:
     if query.excluded and not query.groups:
         query.problems.append("a query needs a word to search for besides the -excluded ones")
         query.excluded = []
+    elif query.is_empty and query.scope == "all" and text.strip() and not query.problems:
+        query.problems.append("nothing to search for: words are made of letters and digits")
     return query
 
 
@@ -672,7 +674,7 @@ def _ranked(
         results.exact = False
     if not page:
         return results
-    items = _display_items(conn, [rid for rid, _ in page], scope)
+    items = _display_items(conn, [rid for rid, _ in page], scope, parsed.terms)
     terms = tuple(parsed.terms)
     for rid, score in page:
         item = items.get(rid)
@@ -687,27 +689,38 @@ def _ranked(
     return results
 
 
-def _display_items(conn: sqlite3.Connection, rids: list[int], scope: _Scope) -> dict[int, Item]:
-    """Each resource as placed at its first place (in guide order) that fits the filters."""
+def _display_items(
+    conn: sqlite3.Connection, rids: list[int], scope: _Scope, terms: Sequence[Term]
+) -> dict[int, Item]:
+    """Each resource at the place that fits the filters and shows the matched words best.
+
+    A resource placed in several topics is shown once: at the first place (in guide order)
+    whose own title matches a word, else whose text matches, else simply the first place.
+    """
     where, params = scope.sql()
     marks = ", ".join("?" * len(rids))
     rows = conn.execute(
-        f"""SELECT pid FROM (
-            SELECT p.id AS pid, row_number() OVER (
-                PARTITION BY p.resource_id ORDER BY {_GUIDE_ORDER}) AS rn
-            FROM placements p JOIN resources r ON r.id = p.resource_id
-            JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id
-            WHERE p.resource_id IN ({marks}) AND {" AND ".join(where)}
-        ) WHERE rn = 1""",
+        f"{_ITEM_SELECT} WHERE p.resource_id IN ({marks}) AND {' AND '.join(where)} "
+        f"ORDER BY {_GUIDE_ORDER}",
         [*rids, *params],
     ).fetchall()
-    pids = [r[0] for r in rows]
-    if not pids:
-        return {}
-    items = conn.execute(
-        f"{_ITEM_SELECT} WHERE p.id IN ({', '.join('?' * len(pids))})", pids
-    ).fetchall()
-    return {row[0]: _row_to_item(row) for row in items}
+    places: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        places.setdefault(row[0], []).append(row)
+    chosen: dict[int, Item] = {}
+    for resource_id, options in places.items():
+        if len(options) == 1:
+            chosen[resource_id] = _row_to_item(options[0])
+            continue
+        items = [_row_to_item(r) for r in options]
+
+        def quality(item: Item) -> int:
+            if highlight_spans(item.title, terms, "title"):
+                return 0
+            return 1 if highlight_spans(f"{item.author or ''} {item.description}", terms) else 2
+
+        chosen[resource_id] = min(items, key=quality)  # min keeps the first of equals
+    return chosen
 
 
 def _search_entries(

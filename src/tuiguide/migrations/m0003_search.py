@@ -31,7 +31,7 @@ from __future__ import annotations
 import sqlite3
 
 TOKENIZER = "unicode61 remove_diacritics 2"
-PREFIXES = "1 2 3"
+PREFIXES = "1 2"
 RESOURCE_COLUMNS = ("title", "author", "description", "note")
 RESOURCE_RANK = "bm25(10.0, 4.0, 2.0, 1.0, 0.0)"
 ENTRY_RANK = "bm25(10.0, 4.0, 2.0)"
