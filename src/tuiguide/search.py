@@ -538,25 +538,30 @@ class _Scope:
             params += self.statuses
         return where, params
 
-    def facets(self) -> str | None:
-        """The filters as an FTS5 expression over the ``facets`` column (None: no filter)."""
+    def facets(self, guide_ids: Sequence[int]) -> str | None:
+        """The filters as an FTS5 expression over the ``facets`` column (None: no filter).
+
+        ``guide_ids``: every guide, to spell "tier 2 anywhere" as g1t2 OR g2t2 ...
+        """
         tiers = sorted(set(self.tiers))
         groups: list[list[str]] = []
         if self.statuses:
-            groups.append([f"s{s}" for s in sorted(set(self.statuses))])
+            groups.append([f'"s{s}"' for s in sorted(set(self.statuses))])
         if self.topic_ids:
             ids = sorted(set(self.topic_ids))
-            groups.append([f"c{c}t{t}" for c in ids for t in tiers] if tiers else [f"c{c}" for c in ids])
+            groups.append(
+                [f'"c{c}t{t}"' for c in ids for t in tiers] if tiers else [f'"c{c}t"*' for c in ids]
+            )
         elif self.guide_ids:
             ids = sorted(set(self.guide_ids))
-            groups.append([f"g{g}t{t}" for g in ids for t in tiers] if tiers else [f"g{g}" for g in ids])
+            groups.append(
+                [f'"g{g}t{t}"' for g in ids for t in tiers] if tiers else [f'"g{g}t"*' for g in ids]
+            )
         elif tiers:
-            groups.append([f"t{t}" for t in tiers])
+            groups.append([f'"g{g}t{t}"' for g in guide_ids for t in tiers] or ['"g0t0"'])
         if not groups:
             return None
-        return " AND ".join(
-            "{facets} : (" + " OR ".join(f'"{tok}"' for tok in group) + ")" for group in groups
-        )
+        return " AND ".join("{facets} : (" + " OR ".join(group) + ")" for group in groups)
 
 
 def _scope(conn: sqlite3.Connection, parsed: ParsedQuery) -> _Scope | None:
@@ -654,7 +659,9 @@ def _ranked(
 ) -> SearchResults:
     text = parsed.text_expression()
     columns = parsed.fields or list(RESOURCE_COLUMNS)
-    facets = scope.facets()
+    facets = scope.facets(
+        [g for (g,) in conn.execute("SELECT id FROM guides")] if scope.tiers else []
+    )
     tail = f" AND {facets}" if facets else ""
     full = "{" + " ".join(columns) + "} : (" + text + ")" + tail
     results.mode = "ranked"

@@ -7,9 +7,10 @@ rowid = resources.id), so search finds exactly what the lists show:
   live placement gives it (comma-joined);
 - ``note``: the user's note;
 - ``facets``: filter tokens, so ``tier:2 status:todo topic:quant`` is answered inside the index
-  instead of by joins over every match: ``s<status>``, ``t<tier>`` (0 = untiered),
-  ``g<guide id>``, ``g<guide id>t<tier>``, ``c<topic id>``, ``c<topic id>t<tier>`` (topics and
-  sections alike). Text queries never look at this column; its bm25 weight is 0.
+  instead of by joins over every match: ``s<status>``, and per live placement
+  ``g<guide id>t<tier>`` and ``c<topic id>t<tier>`` (topic and section; tier 0 = untiered).
+  A topic in any tier is the prefix ``"c12t"*``; a tier in any guide is an OR over guides.
+  Text queries never look at this column; its bm25 weight is 0.
 
 Triggers on resources, placements and notes rebuild a resource's row whenever its text,
 status or placements change, in the same transaction as the write, so the index cannot drift.
@@ -50,10 +51,9 @@ def _live_extra(column: str) -> str:
 
 
 _FACETS = """(SELECT group_concat(
-        't' || COALESCE(p.tier, 0)
-        || ' g' || p.guide_id || ' g' || p.guide_id || 't' || COALESCE(p.tier, 0)
-        || ' c' || p.topic_id || ' c' || p.topic_id || 't' || COALESCE(p.tier, 0)
-        || COALESCE(' c' || p.section_id || ' c' || p.section_id || 't' || COALESCE(p.tier, 0), ''),
+        'g' || p.guide_id || 't' || COALESCE(p.tier, 0)
+        || ' c' || p.topic_id || 't' || COALESCE(p.tier, 0)
+        || COALESCE(' c' || p.section_id || 't' || COALESCE(p.tier, 0), ''),
         ' ') FROM placements p WHERE p.resource_id = r.id AND p.removed_at IS NULL)
         || ' s' || r.status"""
 
@@ -150,17 +150,20 @@ CREATE TRIGGER placements_fts_insert_now AFTER INSERT ON placements
 WHEN {_NOW} AND NEW.removed_at IS NULL BEGIN
     {_refresh("NEW.resource_id")}
 END;
--- Deferred: new placements (id above placements_from) are found by id when the block ends;
--- this only catches an id reused after a delete inside the block.
-CREATE TRIGGER placements_fts_insert_later AFTER INSERT ON placements
-WHEN {_LATER} AND NEW.id <= (SELECT placements_from FROM search_control) BEGIN
-    {_pending("r", "NEW.resource_id")}
-END;
+-- Deferred: new placements have ids above placements_from and are found by id when the
+-- block ends (no per-row work). A delete lowers placements_from below the deleted id, so an
+-- id SQLite reuses after deleting the highest row is still above it.
 {_trigger_pair("placements_fts_update",
                "AFTER UPDATE OF title, author, description, removed_at, resource_id, tier, "
                "topic_id, section_id, guide_id ON placements",
                _PLACEMENT_CHANGED, ["NEW.resource_id", "OLD.resource_id"])}
-{_trigger_pair("placements_fts_delete", "AFTER DELETE ON placements", "", ["OLD.resource_id"])}
+CREATE TRIGGER placements_fts_delete_now AFTER DELETE ON placements WHEN {_NOW} BEGIN
+    {_refresh("OLD.resource_id")}
+END;
+CREATE TRIGGER placements_fts_delete_later AFTER DELETE ON placements WHEN {_LATER} BEGIN
+    {_pending("r", "OLD.resource_id")}
+    UPDATE search_control SET placements_from = min(placements_from, OLD.id - 1);
+END;
 
 {_trigger_pair("notes_fts_insert", "AFTER INSERT ON notes", "", ["NEW.resource_id"])}
 {_trigger_pair("notes_fts_update", "AFTER UPDATE OF body, resource_id ON notes", "",

@@ -1,0 +1,555 @@
+"""Search over real catalogue files: hostile input, filters, prefixes, ranking, highlighting,
+and an index that follows every write (status, notes, re-imports)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tuiguide.catalogue import Catalogue
+from tuiguide.cli import main
+from tuiguide.db import transaction
+from tuiguide.search import Term, highlight_spans, parse_query, search
+from tuiguide.search_index import deferred_indexing, index_matches_tables, rebuild
+
+GUIDE = """# Search Test Guide
+
+A guide for the search tests.
+
+## 1. Kernels & Languages
+
+#### Tier 1
+
+- [Modern C++ for GPU Kernels](https://example.com/cpp) - Ada Lovelace. Writing fast kernels in templates.
+- [The foo-bar Pattern](https://example.com/foobar) - Bob Builder. A pattern seen in many codebases.
+- [Search AND Rescue for Tensors](https://example.com/and) - Carol. Finding lost tensors.
+
+#### Tier 2
+
+- [Flash Attention from Scratch](https://example.com/flash) - Tri Dao. Tiling attention for SRAM.
+- [Memory Bandwidth Notes](https://example.com/bw) - Dana. Why quantization helps decode.
+
+## 2. Quantization & Compression
+
+#### Tier 1
+
+- [A Visual Guide to Quantization](https://example.com/vq) - Maarten. Pictures of int8 and fp8.
+
+#### Tier 2
+
+- [Foo Bar Baz Considered](https://example.com/foobarbaz) - Eve. Another foo bar discussion.
+- [Über Café Kernels](https://example.com/uber) - Zoë. Accented words everywhere.
+- [Pruning Large Models](https://example.com/prune) - Frank. Mentions flash storage once.
+
+#### Tier 3
+
+- [Exotic Number Formats](https://example.com/formats) - Grace. Posits, takums and friends.
+"""
+
+SECOND_GUIDE = """# Other Guide
+
+## 1. Serving
+
+#### Tier 2
+
+- [Serving Flash Models](https://example.com/serve) - Heidi. Batching and flash decoding.
+- [Modern C++ for GPU Kernels](https://example.com/cpp) - Ada Lovelace. Writing fast kernels in templates.
+"""
+
+
+@pytest.fixture
+def cat(tmp_path: Path):
+    c = Catalogue.open(tmp_path / "search.db", seed=False)
+    c.import_text(GUIDE, source="test:guide")
+    yield c
+    c.close()
+
+
+def rid(cat: Catalogue, url: str) -> int:
+    return cat.conn.execute("SELECT id FROM resources WHERE url = ?", (url,)).fetchone()[0]
+
+
+def titles(cat: Catalogue, query: str, **kw) -> list[str]:
+    return [h.item.title for h in search(cat, query, **kw).hits]
+
+
+# ---------------------------------------------------------------------------- hostile input
+HOSTILE = [
+    "c++", '"x', "foo-bar", "AND", "OR", "NOT", "NEAR", "AND OR NOT", '"', '""', '"""',
+    "*", "**", ":", "^", "(", ")", "()", "(a OR", "a)", "{title}:x", "title:", "-", "--",
+    "-x", "NEAR(a b, 2)", "a NEAR b", '"unclosed phrase', "x*y", "^start", "col:val", "\\",
+    "'", "`rm -rf`", "%", "_", "\x00", "\x1b[31m", "Ünïcödé", "日本語", "🙂", " ", "\t\n",
+    "a" * 2000, "tier:", "status:", "topic:", "in:", "tier:9", "tier:x", "status:zz",
+    'topic:"unclosed', 'a" OR "b', "a OR", "OR a", "-a -b", "in:bogus", "guide:",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+@pytest.mark.parametrize("as_you_type", [False, True])
+def test_hostile_queries_never_raise(cat: Catalogue, query: str, as_you_type: bool) -> None:
+    results = search(cat, query, as_you_type=as_you_type)
+    assert results.total >= len(results.hits)
+    for hit in results.hits:
+        for start, end in hit.title().spans:
+            assert 0 <= start < end <= len(hit.title().text)
+
+
+@pytest.fixture(scope="module")
+def shared_cat(tmp_path_factory: pytest.TempPathFactory):
+    c = Catalogue.open(tmp_path_factory.mktemp("hyp") / "search.db", seed=False)
+    c.import_text(GUIDE, source="test:guide")
+    yield c
+    c.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60), st.booleans())
+def test_any_text_searches_without_error(shared_cat: Catalogue, query: str, typing: bool) -> None:
+    results = search(shared_cat, query, as_you_type=typing)
+    # An FTS error would surface as a "search failed" problem: there must be none.
+    assert not any(p.startswith("search failed") for p in results.problems)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(['"', "(", ")", "*", ":", "^", "-", "+", "AND", "OR", "NOT",
+                                 "NEAR", "{", "}", "flash", "c++", "tier:1", " ", "in:notes"]),
+                max_size=12))
+def test_operator_soup_never_fails(shared_cat: Catalogue, parts: list[str]) -> None:
+    for typing in (False, True):
+        results = search(shared_cat, "".join(parts), as_you_type=typing)
+        assert not any(p.startswith("search failed") for p in results.problems)
+
+
+def test_cpp_finds_the_cpp_title(cat: Catalogue) -> None:
+    assert titles(cat, "c++")[0] == "Modern C++ for GPU Kernels"
+    hit = search(cat, "c++").hits[0]
+    marked = hit.title()
+    assert [marked.text[s:e] for s, e in marked.spans] == ["C"]
+
+
+def test_hyphenated_words_match_the_phrase_both_ways(cat: Catalogue) -> None:
+    found = titles(cat, "foo-bar")
+    assert "The foo-bar Pattern" in found
+    assert "Foo Bar Baz Considered" in found
+    assert set(titles(cat, "foo bar")) >= set(found)
+
+
+def test_unbalanced_quotes_and_bare_operators(cat: Catalogue) -> None:
+    assert titles(cat, '"flash attention') == ["Flash Attention from Scratch"]
+    assert titles(cat, 'flash" attention') == ["Flash Attention from Scratch"]
+    assert "Search AND Rescue for Tensors" in titles(cat, "AND")
+    assert titles(cat, "NOT") == []  # no title or text holds the word "not"
+    assert search(cat, '"').total == 0
+    assert search(cat, "(").hits == []
+
+
+def test_unicode_folds_case_and_accents(cat: Catalogue) -> None:
+    assert titles(cat, "uber cafe") == ["Über Café Kernels"]
+    assert titles(cat, "ÜBER") == ["Über Café Kernels"]
+    assert titles(cat, "zoe") == ["Über Café Kernels"]
+
+
+# ---------------------------------------------------------------------------- typing, ranking
+def test_last_word_is_a_prefix_only_while_typing(cat: Catalogue) -> None:
+    assert titles(cat, "quantiz") == []
+    assert "A Visual Guide to Quantization" in titles(cat, "quantiz", as_you_type=True)
+    # A finished word (followed by a space) is whole again.
+    assert titles(cat, "quantiz ", as_you_type=True) == []
+    # Only the last word is a prefix.
+    assert titles(cat, "quantiz guide", as_you_type=True) == []
+    assert titles(cat, "visual quantiz", as_you_type=True) == ["A Visual Guide to Quantization"]
+    # An unclosed phrase is typed too: its last word is a prefix.
+    assert titles(cat, '"flash att', as_you_type=True) == ["Flash Attention from Scratch"]
+
+
+def test_title_match_ranks_above_description_match(cat: Catalogue) -> None:
+    found = titles(cat, "flash")
+    assert found[0] == "Flash Attention from Scratch"
+    assert "Pruning Large Models" in found  # description only
+    assert found.index("Flash Attention from Scratch") < found.index("Pruning Large Models")
+    results = search(cat, "flash")
+    assert results.hits[0].score > results.hits[-1].score
+    assert results.hits[0].matched == ("title",)
+    assert results.hits[-1].matched == ("description",)
+
+
+def test_quantization_title_beats_description(cat: Catalogue) -> None:
+    found = titles(cat, "quantization")
+    assert found == ["A Visual Guide to Quantization", "Memory Bandwidth Notes"]
+
+
+def test_or_and_exclusion(cat: Catalogue) -> None:
+    assert set(titles(cat, "posits OR pictures")) == {
+        "Exotic Number Formats", "A Visual Guide to Quantization"}
+    assert titles(cat, "flash -attention") == ["Pruning Large Models"]
+    only_excluded = search(cat, "-flash")
+    assert only_excluded.hits == [] and only_excluded.problems
+
+
+def test_field_terms(cat: Catalogue) -> None:
+    assert titles(cat, "author:dao") == ["Flash Attention from Scratch"]
+    assert titles(cat, "title:flash") == ["Flash Attention from Scratch"]
+    assert titles(cat, "in:title flash") == ["Flash Attention from Scratch"]
+    assert titles(cat, "in:description flash") == ["Pruning Large Models"]
+
+
+# ---------------------------------------------------------------------------- filters
+def test_filters_combine_with_words(cat: Catalogue) -> None:
+    assert set(titles(cat, "kernels")) == {"Modern C++ for GPU Kernels", "Über Café Kernels"}
+    assert titles(cat, "kernels tier:1") == ["Modern C++ for GPU Kernels"]
+    assert titles(cat, "kernels tier:2") == ["Über Café Kernels"]
+    assert titles(cat, "kernels topic:quant") == ["Über Café Kernels"]
+    assert titles(cat, "kernels topic:1") == ["Modern C++ for GPU Kernels"]
+    assert titles(cat, "kernels tier:1 topic:quant") == []
+    assert set(titles(cat, "kernels tier:1,2")) == {"Modern C++ for GPU Kernels", "Über Café Kernels"}
+    cat.set_status(rid(cat, "https://example.com/uber"), "done")
+    assert titles(cat, "kernels status:done") == ["Über Café Kernels"]
+    assert titles(cat, "kernels status:d") == ["Über Café Kernels"]  # a unique prefix
+    assert titles(cat, "kernels status:todo") == ["Modern C++ for GPU Kernels"]
+
+
+def test_filter_on_a_resource_placed_twice_uses_one_placement(cat: Catalogue) -> None:
+    cat.import_text(SECOND_GUIDE, source="test:second")
+    # The C++ item is Tier 1 in the first guide and Tier 2 in the second.
+    assert titles(cat, "c++ tier:2") == ["Modern C++ for GPU Kernels"]
+    hit = search(cat, "c++ tier:2").hits[0]
+    assert (hit.item.guide, hit.item.tier) == ("Other Guide", 2)
+    hit = search(cat, "c++ tier:1").hits[0]
+    assert (hit.item.guide, hit.item.tier) == ("Search Test Guide", 1)
+    # Tier 2 of the first guide does not hold it; tier 1 of the second does not either.
+    assert titles(cat, "c++ tier:2 guide:search") == []
+    assert titles(cat, "c++ tier:1 guide:other") == []
+    assert titles(cat, "flash guide:other") == ["Serving Flash Models"]
+    assert search(cat, "c++").total == 1  # one resource, listed once
+
+
+def test_filters_alone_list_in_guide_order(cat: Catalogue) -> None:
+    results = search(cat, "tier:2")
+    assert results.mode == "guide"
+    assert [h.item.title for h in results.hits] == [
+        i.title for i in cat.items(tier=2)
+    ]
+    assert results.total == cat.count_items(tier=2) == 5
+    topic = cat.find_topic("2")
+    assert search(cat, "topic:quant").total == cat.count_items(topic_id=topic.id)
+    assert search(cat, "status:todo tier:3").total == 1
+
+
+def test_bad_filter_values_match_nothing_and_say_why(cat: Catalogue) -> None:
+    for query in ("status:zz", "tier:x", "topic:nonexistent", "guide:nope", "flash status:zz"):
+        results = search(cat, query)
+        assert results.hits == [] and results.total == 0
+        assert results.problems, query
+    # While typing, an empty value is just not finished yet.
+    assert search(cat, "flash tier:", as_you_type=True).total == 2
+    assert search(cat, "flash tier:", as_you_type=True).problems == []
+
+
+def test_in_notes(cat: Catalogue) -> None:
+    flash = rid(cat, "https://example.com/flash")
+    cat.set_note(flash, "Reread the tiling section before the exam")
+    assert titles(cat, "in:notes") == ["Flash Attention from Scratch"]
+    assert titles(cat, "in:notes tiling") == ["Flash Attention from Scratch"]
+    assert titles(cat, "exam") == ["Flash Attention from Scratch"]
+    assert search(cat, "exam").hits[0].matched == ("note",)
+    assert titles(cat, "in:notes flash") == []  # flash is not in any note
+
+
+# ---------------------------------------------------------------------------- paging
+def test_paging_and_counts(cat: Catalogue) -> None:
+    everything = search(cat, "a OR the OR for OR of OR in", limit=100)
+    total = everything.total
+    assert total == len(everything.hits) >= 5
+    seen = []
+    for offset in range(0, total, 2):
+        page = search(cat, "a OR the OR for OR of OR in", limit=2, offset=offset)
+        assert page.total == total
+        seen += [h.item.id for h in page.hits]
+    assert seen == [h.item.id for h in everything.hits]
+
+
+def test_broad_queries_rank_in_two_parts_and_page_completely(cat: Catalogue) -> None:
+    query = "kernels OR flash OR foo OR quantization"
+    exact = search(cat, query, limit=100, rank_limit=None)
+    assert exact.exact
+    broad = search(cat, query, limit=100, rank_limit=2)
+    assert not broad.exact
+    assert broad.total == exact.total
+    # Title matches come first, then the rest, and paging covers each result once.
+    titled = [h for h in broad.hits if "title" in h.matched]
+    assert broad.hits[: len(titled)] == titled
+    ids = []
+    for offset in range(0, broad.total, 3):
+        ids += [h.item.id for h in search(cat, query, limit=3, offset=offset, rank_limit=2).hits]
+    assert sorted(ids) == sorted(h.item.id for h in exact.hits)
+    assert len(ids) == len(set(ids))
+
+
+# ---------------------------------------------------------------------------- highlighting
+def test_highlight_spans_cover_the_matched_words(cat: Catalogue) -> None:
+    hit = search(cat, "flash att", as_you_type=True).hits[0]
+    marked = hit.title()
+    assert [marked.text[s:e] for s, e in marked.spans] == ["Flash", "Attention"]
+    text = marked.to_text()
+    assert text.plain == "Flash Attention from Scratch"
+    assert {(span.start, span.end) for span in text.spans} == set(marked.spans)
+    assert hit.spans["title"] == ((0, 5), (6, 15))
+
+
+def test_highlighting_never_interprets_markup(tmp_path: Path) -> None:
+    cat = Catalogue.open(tmp_path / "m.db", seed=False)
+    cat.import_text(
+        "# G\n\n## T\n\n- [[bold]Flash[/bold] \x1b[31mred\x1b[0m](https://e.com/x) - A. B.\n",
+        source="t",
+    )
+    hit = search(cat, "flash").hits[0]
+    marked = hit.title()
+    assert "\x1b" not in marked.text
+    assert "[bold]" in marked.to_text().plain  # shown literally, never parsed
+    assert [marked.text[s:e] for s, e in marked.spans] == ["Flash"]
+    cat.close()
+
+
+def test_snippet_shows_the_note_match(cat: Catalogue) -> None:
+    flash = rid(cat, "https://example.com/flash")
+    cat.set_note(flash, "word " * 60 + "the okapi trick matters " + "word " * 60)
+    hit = search(cat, "okapi trick").hits[0]
+    field, snip = hit.snippet(width=60)
+    assert field == "note"
+    assert snip.text.startswith("…") and snip.text.endswith("…")
+    assert [snip.text[s:e] for s, e in snip.spans] == ["okapi", "trick"]
+
+
+def test_highlight_respects_field_terms() -> None:
+    terms = parse_query("author:dao flash").terms
+    assert highlight_spans("Dao flash", terms, "title") == [(4, 9)]
+    assert highlight_spans("Dao flash", terms, "author") == [(0, 3), (4, 9)]
+    assert highlight_spans("x", [Term("y", ("y",))]) == []
+
+
+# ---------------------------------------------------------------------------- the index follows writes
+def test_index_follows_status_notes_and_reimports(cat: Catalogue) -> None:
+    conn = cat.conn
+    flash = rid(cat, "https://example.com/flash")
+    cat.set_status(flash, "reading")
+    assert titles(cat, "status:reading tiling") == ["Flash Attention from Scratch"]
+    cat.set_note(flash, "remember the zebra analogy")
+    assert titles(cat, "zebra") == ["Flash Attention from Scratch"]
+    cat.set_note(flash, "remember the giraffe analogy")
+    assert titles(cat, "zebra") == [] and titles(cat, "giraffe") == ["Flash Attention from Scratch"]
+    cat.set_note(flash, "")
+    assert titles(cat, "giraffe") == []
+    assert index_matches_tables(conn)
+
+    # Re-import: a changed title, a removed item, a moved item.
+    changed = (
+        GUIDE.replace("Flash Attention from Scratch", "Flash Attention Explained")
+        .replace("- [Exotic Number Formats](https://example.com/formats) - Grace. Posits, takums and friends.\n", "")
+        .replace("- [Pruning Large Models](https://example.com/prune)", "- [Pruning Large Models](https://example.com/prune-moved)")
+    )
+    report = cat.import_text(changed, source="test:guide")
+    assert report.removed == 2 and report.added == 1
+    assert titles(cat, "explained") == ["Flash Attention Explained"]
+    assert titles(cat, "scratch") == []
+    assert titles(cat, "posits") == []  # removed from the guide: no longer listed
+    assert titles(cat, "pruning") == ["Pruning Large Models"]
+    assert search(cat, "pruning").hits[0].item.url == "https://example.com/prune-moved"
+    assert search(cat, "status:reading explained").total == 1  # status kept
+    assert index_matches_tables(conn)
+
+    # Putting the item back brings it back.
+    cat.import_text(GUIDE, source="test:guide")
+    assert titles(cat, "posits") == ["Exotic Number Formats"]
+    assert index_matches_tables(conn)
+
+
+def test_placement_text_and_tier_changes_reach_the_index(cat: Catalogue) -> None:
+    cat.import_text(SECOND_GUIDE.replace(
+        "[Modern C++ for GPU Kernels](https://example.com/cpp)",
+        "[C++ Kernels, Second Edition](https://example.com/cpp)"), source="s")
+    # The resource now carries the newest title; the first guide's title stays searchable.
+    assert titles(cat, "edition") == ["C++ Kernels, Second Edition"]
+    assert search(cat, "modern").total == 1
+    moved = SECOND_GUIDE.replace("#### Tier 2\n\n- [Serving", "#### Tier 3\n\n- [Serving")
+    cat.import_text(moved, source="s")
+    assert titles(cat, "serving tier:3") == ["Serving Flash Models"]
+    assert titles(cat, "serving tier:2") == []
+    assert index_matches_tables(cat.conn)
+
+
+def test_direct_sql_writes_are_indexed_by_triggers(cat: Catalogue) -> None:
+    conn = cat.conn
+    with transaction(conn):
+        conn.execute("UPDATE resources SET title = 'Renamed Pangolin' WHERE url = 'https://example.com/bw'")
+    bw = rid(cat, "https://example.com/bw")
+    assert [h.item.id for h in search(cat, "pangolin").hits] == [bw]
+    with transaction(conn):
+        conn.execute("UPDATE placements SET removed_at = '2025-01-01T00:00:00Z' "
+                     "WHERE resource_id = ?", (bw,))
+    assert titles(cat, "pangolin") == []
+    assert index_matches_tables(conn)
+
+
+def test_deferred_indexing_rolls_back_cleanly(cat: Catalogue) -> None:
+    conn = cat.conn
+    with pytest.raises(RuntimeError), transaction(conn), deferred_indexing(conn):
+        conn.execute("INSERT INTO notes (resource_id, body, created_at, updated_at) "
+                     "SELECT id, 'okapi', 'x', 'x' FROM resources LIMIT 1")
+        raise RuntimeError("boom")
+    assert conn.execute("SELECT deferred FROM search_control").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+    assert titles(cat, "okapi") == []
+    with pytest.raises(RuntimeError), deferred_indexing(conn):  # outside a transaction: refused
+        pass
+    with transaction(conn), deferred_indexing(conn):
+        conn.execute("INSERT INTO notes (resource_id, body, created_at, updated_at) "
+                     "SELECT id, 'okapi', 'x', 'x' FROM resources LIMIT 1")
+        assert titles(cat, "okapi") == []  # not yet: indexed when the block ends
+    assert len(titles(cat, "okapi")) == 1
+    assert index_matches_tables(conn)
+
+
+def test_deferred_block_survives_a_reused_placement_id(cat: Catalogue) -> None:
+    """SQLite reuses the highest rowid after deleting it; the deferred index must notice."""
+    conn = cat.conn
+    last_id, last_rid, topic = conn.execute(
+        "SELECT id, resource_id, topic_id FROM placements ORDER BY id DESC LIMIT 1").fetchone()
+    with transaction(conn), deferred_indexing(conn):
+        conn.execute("DELETE FROM placements WHERE id = ?", (last_id,))
+        other = conn.execute(
+            "INSERT INTO resources (url, link, title, description, created_at, updated_at) "
+            "VALUES ('https://example.com/new', 'https://example.com/new', 'Narwhal Kernels', '', "
+            "'x', 'x')").lastrowid
+        new_id = conn.execute(
+            "INSERT INTO placements (resource_id, guide_id, topic_id, position, title, added_at, "
+            "updated_at) SELECT ?, guide_id, topic_id, 99, 'Narwhal Kernels', 'x', 'x' "
+            "FROM placements WHERE topic_id = ? LIMIT 1", (other, topic)).lastrowid
+    assert new_id == last_id  # the id was reused
+    assert titles(cat, "narwhal") == ["Narwhal Kernels"]
+    assert index_matches_tables(conn)
+
+
+def test_rebuild_repairs_a_damaged_index(cat: Catalogue) -> None:
+    cat.conn.execute("DELETE FROM resource_fts WHERE rowid IN (SELECT rowid FROM resource_fts LIMIT 3)")
+    assert not index_matches_tables(cat.conn)
+    rebuild(cat.conn)
+    assert index_matches_tables(cat.conn)
+    assert titles(cat, "c++") == ["Modern C++ for GPU Kernels"]
+
+
+def test_migration_indexes_an_existing_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    cat = Catalogue.open(path)  # the bundled guide
+    cat.set_note(1, "an otter note")
+    conn = cat.conn
+    # Turn it back into a schema-2 file: no search objects, no index.
+    names = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE sql IS NOT NULL AND ("
+        "name LIKE '%fts%' OR name LIKE 'search_%')"
+    ).fetchall()
+    for kind, name in names:
+        if kind == "trigger" or (kind == "table" and not name.startswith(("resource_fts_", "entry_fts_"))):
+            conn.execute(f"DROP {kind} IF EXISTS {name}")
+    conn.execute("DELETE FROM schema_migrations WHERE number >= 3")
+    conn.execute("PRAGMA user_version = 2")
+    cat.close()
+    again = Catalogue.open(path)
+    assert any("schema 2" in n for n in again.notices)
+    assert titles(again, "otter") == [again.item(1).title]
+    assert search(again, "kv cache").total >= 5
+    assert index_matches_tables(again.conn)
+    again.close()
+
+
+# ---------------------------------------------------------------------------- feed entries
+def _add_entries(cat: Catalogue) -> None:
+    conn = cat.conn
+    with transaction(conn):
+        feed = conn.execute(
+            "INSERT INTO feeds (url, link, title, created_at, updated_at) "
+            "VALUES ('http://127.0.0.1/f.xml', 'http://127.0.0.1/f.xml', 'Test Feed', 'x', 'x')"
+        ).lastrowid
+        for n, (title, state) in enumerate([
+            ("Speculative decoding in practice", "new"),
+            ("Speculative sampling, dismissed", "dismissed"),
+            ("Kernel fusion notes", "new"),
+        ]):
+            conn.execute(
+                "INSERT INTO feed_entries (feed_id, identity, url, link, title, summary, sort_at, "
+                "state, fetched_at) VALUES (?, ?, ?, ?, ?, 'A summary about drafts.', ?, ?, 'x')",
+                (feed, f"id{n}", f"https://feed.example/{n}", f"https://feed.example/{n}", title,
+                 f"2025-01-0{n + 1}T00:00:00Z", state),
+            )
+
+
+def test_inbox_entries_are_searchable(cat: Catalogue) -> None:
+    _add_entries(cat)
+    results = search(cat, "in:inbox speculative")
+    assert results.mode == "inbox"
+    assert [e.entry.title for e in results.entries] == ["Speculative decoding in practice"]
+    assert {e.entry.title for e in search(cat, "in:feeds speculative").entries} == {
+        "Speculative decoding in practice", "Speculative sampling, dismissed"}
+    assert search(cat, "in:inbox").total == 2  # no words: the Inbox, newest first
+    assert search(cat, "in:inbox drafts").total == 2  # summary text
+    assert search(cat, "speculative").total == 0  # entries are not guide items
+    with transaction(cat.conn):
+        cat.conn.execute("UPDATE feed_entries SET title = 'Renamed wombat' WHERE identity = 'id2'")
+    assert [e.entry.title for e in search(cat, "in:inbox wombat").entries] == ["Renamed wombat"]
+    marked = search(cat, "in:inbox wombat").entries[0].title()
+    assert [marked.text[s:e] for s, e in marked.spans] == ["wombat"]
+
+
+# ---------------------------------------------------------------------------- CLI
+def test_cli_search_json_and_table(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--db", str(db), *args])
+
+    run("topics")  # seeds the bundled guide
+    result = run("search", "kv", "cache", "tier:1", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"query", "mode", "exact", "total", "offset", "limit", "problems", "results"}
+    assert data["query"] == "kv cache tier:1" and data["mode"] == "ranked"
+    assert data["total"] == len(data["results"]) >= 1
+    first = data["results"][0]
+    assert {"id", "title", "url", "author", "description", "guide", "topic", "topic_number",
+            "tier", "status", "note", "score", "matched", "highlights"} <= set(first)
+    assert all(r["tier"] == 1 for r in data["results"])
+    s, e = first["highlights"]["title"][0]
+    assert first["title"][s:e].lower() in ("kv", "cache")
+
+    table = run("search", "c++", "--limit", "1")
+    assert table.exit_code == 0
+    assert "ID" in table.output and "C/CUDA" in table.output
+    assert "1-1 of 2 results" in table.output  # the rest is announced (on stderr)
+
+    bad = run("search", "status:zz")
+    assert bad.exit_code == 2 and "not a status" in bad.output
+    assert run("search", "").exit_code == 2
+    for hostile in ('"x', "foo-bar", "AND", "(", "*"):
+        assert run("search", hostile, "--json").exit_code == 0
+
+
+def test_cli_search_filters_only_lists_in_guide_order(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--db", str(db), "list", "--tier", "3", "--json"])
+    searched = runner.invoke(main, ["--db", str(db), "search", "tier:3", "--json", "--limit", "1000"])
+    assert [i["id"] for i in json.loads(listed.output)] == [
+        r["id"] for r in json.loads(searched.output)["results"]]
+
+
+def test_raw_input_would_raise_but_parsed_input_does_not(cat: Catalogue) -> None:
+    parsed = parse_query('"a" OR (b c++')
+    assert "search failed" not in " ".join(search(cat, parsed).problems)
+    with pytest.raises(sqlite3.OperationalError):
+        cat.conn.execute("SELECT * FROM resource_fts WHERE resource_fts MATCH ?", ("c++",)).fetchall()
