@@ -603,7 +603,12 @@ class Catalogue:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
-            gone = [row[0] for key, row in existing.items() if key not in seen and row[8] is None]
+            # Placements with no guide line were filed by the user (from the Inbox): theirs.
+            gone = [
+                row[0]
+                for key, row in existing.items()
+                if key not in seen and row[8] is None and row[10] is not None
+            ]
             conn.executemany(
                 "UPDATE placements SET removed_at = ? WHERE id = ?", [(now, pid) for pid in gone]
             )

@@ -379,9 +379,9 @@ def note(ctx: Context, item_id: str, text: str | None) -> None:
     click.echo(f"note saved for {rid}" if text.strip() else f"note deleted for {rid}")
 
 
-from . import cli_study  # noqa: E402,F401
-from . import cli_feeds  # noqa: E402,F401
-from . import cli_search  # noqa: E402,F401
+from . import cli_feeds  # noqa: E402,F401,I001
+from . import cli_search  # noqa: E402,F401,I001
+from . import cli_study  # noqa: E402,F401,I001
 
 if __name__ == "__main__":  # pragma: no cover
     main()

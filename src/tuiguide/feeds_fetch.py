@@ -156,6 +156,19 @@ def _seconds(n: float) -> str:
     return f"{n:g} s"
 
 
+def _root_os_error(exc: BaseException) -> BaseException | None:
+    """The innermost OSError behind an httpx error (anyio hides it behind a summary)."""
+    found = None
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, OSError) and getattr(current, "errno", None) is not None:
+            found = current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return found
+
+
 def describe_error(exc: BaseException, settings: FetchSettings) -> str:
     """A short phrase naming what went wrong (the caller adds the URL)."""
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
@@ -167,6 +180,9 @@ def describe_error(exc: BaseException, settings: FetchSettings) -> str:
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "redirected to a link that is not http or https"
     if isinstance(exc, httpx.ConnectError):
+        root = _root_os_error(exc)
+        if isinstance(root, ConnectionRefusedError):
+            return "connection refused"
         text = str(exc) or exc.__class__.__name__
         low = text.lower()
         if "name or service not known" in low or "nodename nor servname" in low or (

@@ -346,10 +346,10 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     if not raw_entries and not version:
         out.is_feed = False
         looks_html = "html" in content_type.lower() or b"<html" in body[:2048].lower()
-        problems.insert(
-            0,
-            "not an RSS or Atom feed" + (" (the server sent an HTML page)" if looks_html else ""),
-        )
+        if looks_html:
+            problems = ["not an RSS or Atom feed (the server sent an HTML page)"]
+        else:
+            problems.insert(0, "not an RSS or Atom feed")
     elif bozo and raw_entries:
         problems.append(f"kept {len(out.entries)} entries that parsed")
     if out.total_entries > MAX_ENTRIES:
