@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets.tree import TreeNode
 
 from ..catalogue import Catalogue
 from ..db import describe_sqlite_error
@@ -34,7 +35,7 @@ from .help_screen import HelpScreen
 from .item_list import ItemList
 from .sources import ListSource
 from .tier_tabs import TierTabs
-from .topic_tree import TopicTree
+from .topic_tree import NodeInfo, TopicTree
 
 if TYPE_CHECKING:
     from .app import TuiguideApp
@@ -103,7 +104,7 @@ class BrowseScreen(Screen[None]):
         self._ready = False
         # Kept as attributes: they are needed after unmount too (saving the state on exit).
         self.guide_header = GuideHeader(id="header")
-        self.topic_tree = TopicTree(id="tree")
+        self.topic_tree = TopicTree(id="tree", on_enter=self._tree_entered)
         self.tier_tabs = TierTabs(id="tiers")
         self.item_list = ItemList(id="items")
         self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
@@ -151,9 +152,9 @@ class BrowseScreen(Screen[None]):
             index=index if isinstance(index, int) else 0,
             row_key=row if isinstance(row, str) else None,
         )
-        self.call_after_refresh(self.topic_tree.select_key, node_key)
+        self.topic_tree.select_key(node_key)
         focus = state.get("focus")
-        self.query_one(f"#{focus if focus in PANES else 'items'}").focus()
+        self.set_focus(self.query_one(f"#{focus if focus in PANES else 'items'}"))
 
     def _fatal(self, exc: BaseException) -> None:
         app: TuiguideApp = self.app  # type: ignore[assignment]
@@ -204,19 +205,21 @@ class BrowseScreen(Screen[None]):
 
     @on(TopicTree.NodeHighlighted)
     def _tree_moved(self, event: TopicTree.NodeHighlighted) -> None:
-        info = event.node.data
+        # The message may be stale (keys typed fast): follow where the cursor is now.
+        node = self.topic_tree.cursor_node
+        info = node.data if node is not None else None
         if info is None or not self._ready:
             return
         if info.key == self.node_key and self.source is not None and self.source.key == info.key:
             return
         self.show_node(info.key)
 
-    @on(TopicTree.Entered)
-    def _tree_entered(self, event: TopicTree.Entered) -> None:
-        info = event.node.data
+    def _tree_entered(self, node: TreeNode[NodeInfo]) -> None:
+        """Enter in the tree: show that node's list and move into it, before the next key."""
+        info = node.data
         if info is not None and info.key != self.node_key:
             self.show_node(info.key)
-        self.item_list.focus()
+        self.set_focus(self.item_list)
 
     @on(ItemList.Highlighted)
     def _row_moved(self, event: ItemList.Highlighted) -> None:
@@ -257,13 +260,15 @@ class BrowseScreen(Screen[None]):
     def action_focus_pane(self, step: int) -> None:
         current = self._focused_pane()
         index = PANES.index(current) if current else 0
-        self.query_one(f"#{PANES[(index + step) % len(PANES)]}").focus()
+        # set_focus, not focus(): focus() is deferred, and keys typed just after would still
+        # go to the pane being left.
+        self.set_focus(self.query_one(f"#{PANES[(index + step) % len(PANES)]}"))
 
     def action_focus_side(self, step: int) -> None:
         current = self._focused_pane()
         index = PANES.index(current) if current else 1
         index = min(max(index + step, 0), len(PANES) - 1)
-        self.query_one(f"#{PANES[index]}").focus()
+        self.set_focus(self.query_one(f"#{PANES[index]}"))
 
     def _focused_pane(self) -> str | None:
         widget: Widget | None = self.focused
@@ -326,7 +331,7 @@ class BrowseScreen(Screen[None]):
             self.topic_tree.build(self.catalogue, self.tier)
             if self.node_key not in self.topic_tree.nodes_by_key:
                 self.node_key = DEFAULT_NODE
-            self.call_after_refresh(self.topic_tree.select_key, self.node_key)
+            self.topic_tree.select_key(self.node_key)
             if self.source is not None and self.source.key == self.node_key:
                 self.item_list.reload()
                 self._refresh_chrome()

@@ -6,6 +6,7 @@ and shows ``done/total`` for the current tier at the right edge, the title cut t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -77,8 +78,16 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
             super().__init__()
             self.node = node
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        on_enter: Callable[[TreeNode[NodeInfo]], None] | None = None,
+    ) -> None:
+        """``on_enter`` runs at once on enter (a message would let keys typed just after it
+        reach the tree before focus moves); without it :class:`Entered` is posted."""
         super().__init__(Text("Guides"), id=id)
+        self._on_enter = on_enter
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
@@ -141,7 +150,11 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
         node = self.cursor_node
-        if node is not None:
+        if node is None:
+            return
+        if self._on_enter is not None:
+            self._on_enter(node)
+        else:
             self.post_message(self.Entered(node))
 
     def action_expand_node(self) -> None:
@@ -167,7 +180,10 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         while parent is not None and not parent.is_root:
             parent.expand()
             parent = parent.parent
-        self.move_cursor(node)
+        # Reading last_line builds the tree's lines now, so the node has its line number and
+        # the cursor lands before any key is handled (not after the next refresh).
+        if self.last_line >= 0:
+            self.move_cursor(node)
         return True
 
     # ------------------------------------------------------------------ rendering

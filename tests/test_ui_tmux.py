@@ -1,0 +1,155 @@
+"""Smoke test of the installed ``tuiguide`` command in a real terminal (tmux).
+
+Starts a shell in a private tmux server, runs the app, navigates with keys, quits, and checks
+that the terminal is handed back clean. Skips only where tmux is not installed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tuiguide.catalogue import Catalogue
+from ui_support import make_catalogue
+
+from hostile import hostile_guide
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+COMMAND = Path(sys.executable).parent / "tuiguide"
+PROMPT = "READY$ "
+
+
+def at_prompt(screen: str) -> bool:
+    """The last non-blank line is the shell's prompt (capture-pane drops trailing spaces)."""
+    lines = [line for line in screen.splitlines() if line.strip()]
+    return bool(lines) and lines[-1].strip() == PROMPT.strip()
+
+
+class Terminal:
+    """One tmux pane running a plain shell, on a private server socket."""
+
+    def __init__(self, tmp_path: Path, width: int, height: int) -> None:
+        self.socket = str(tmp_path / "tmux.sock")
+        self.run(
+            "new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
+            "-e", "TEXTUAL_ANIMATIONS=none", "-e", "TERM=xterm-256color",
+            "bash --norc --noprofile",
+        )
+        self.run("set-option", "-g", "set-clipboard", "on")
+        self.type_line(f"PS1='{PROMPT}'; clear")
+        self.wait_for(at_prompt, "the shell prompt")
+
+    def run(self, *args: str) -> str:
+        assert TMUX is not None
+        result = subprocess.run(
+            [TMUX, "-S", self.socket, *args], capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", "t", key)
+
+    def type_line(self, line: str) -> None:
+        self.run("send-keys", "-t", "t", "-l", line)
+        self.run("send-keys", "-t", "t", "Enter")
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "t")
+
+    def flag(self, name: str) -> str:
+        return self.run("display-message", "-p", "-t", "t", f"#{{{name}}}").strip()
+
+    def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the pane shows:\n{screen}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run([TMUX, "-S", self.socket, "kill-server"], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    term = Terminal(tmp_path, 100, 30)
+    yield term
+    term.close()
+
+
+def test_start_navigate_change_status_and_quit_cleanly(tmp_path: Path, terminal: Terminal) -> None:
+    assert COMMAND.exists(), f"the tuiguide command is not installed next to {sys.executable}"
+    db = make_catalogue(tmp_path / "smoke.db")
+    terminal.type_line(f"{COMMAND} --db {db}")
+    terminal.wait_for(lambda s: "Test Guide" in s and "Alpha one" in s, "the guide on screen")
+    assert terminal.flag("alternate_on") == "1"
+
+    # Typed fast, as a user does: keys right after a focus move must reach the new pane.
+    # Tree: Up next, All items, the guide, 1., 2. Beta Topic; enter; then the list's 2nd row.
+    terminal.keys("h", "j", "j", "j", "j", "Enter", "j")
+    screen = terminal.wait_for(
+        lambda s: "2. Beta Topic · 3" in s and "Deep beta." in s, "Beta deep in the Beta topic"
+    )
+
+    terminal.keys("d")
+    terminal.wait_for(lambda s: "1/6 done" in s, "the header to count the done item")
+    terminal.keys("3")
+    terminal.wait_for(lambda s: "Deep beta." in s, "Tier 3 (detail of Beta deep)")
+
+    terminal.keys("q")
+    screen = terminal.wait_for(
+        lambda s: at_prompt(s) and "Test Guide" not in s,
+        "the shell prompt after quitting",
+    )
+    assert terminal.flag("alternate_on") == "0"
+    assert terminal.flag("mouse_any_flag") == "0"
+    assert terminal.flag("cursor_flag") == "1"
+    assert "Traceback" not in screen
+    terminal.type_line("echo status=$?")
+    terminal.wait_for(lambda s: "status=0" in s, "the exit status")
+
+    with Catalogue.open(db, seed=False) as cat:
+        statuses = {item.title: item.status for item in cat.items()}
+    assert statuses["Beta deep"] == "done"
+    assert statuses["Beta one"] == "todo"
+
+
+def test_hostile_titles_leave_the_terminal_alone(tmp_path: Path, terminal: Terminal) -> None:
+    db = make_catalogue(tmp_path / "hostile.db", hostile_guide())
+    title_before = terminal.flag("pane_title")
+    terminal.run("set-buffer", "-b", "probe", "untouched")
+    terminal.type_line(f"{COMMAND} --db {db}")
+    terminal.wait_for(lambda s: "Hostile [bold]Guide[/]" in s, "the hostile guide, literally")
+    for _ in range(30):  # walk every row so each description reaches the detail pane
+        terminal.keys("j")
+    terminal.wait_for(lambda s: "file link" in s, "the last rows")
+    assert terminal.flag("pane_title") == title_before
+    buffers = terminal.run("list-buffers", "-F", "#{buffer_name}")
+    assert buffers.split() == ["probe"], "something wrote the clipboard (OSC 52)"
+    terminal.keys("q")
+    terminal.wait_for(at_prompt, "the shell prompt")
+
+
+def test_a_bad_catalogue_is_one_line_not_a_traceback(tmp_path: Path, terminal: Terminal) -> None:
+    bad = tmp_path / "not-a-db.db"
+    bad.write_text("this is not sqlite\n" * 20)
+    terminal.type_line(f"{COMMAND} --db {bad}; echo status=$?")
+    screen = terminal.wait_for(
+        lambda s: any(line.startswith("status=") for line in s.splitlines()), "the command to end"
+    )
+    assert "status=2" in screen.splitlines()
+    assert "not an SQLite database" in screen.replace("\n", "")  # the line wraps at 100
+    assert "Traceback" not in screen
+    assert terminal.flag("alternate_on") == "0"
