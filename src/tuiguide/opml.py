@@ -84,6 +84,8 @@ def parse_opml(data: bytes, name: str) -> tuple[list[OpmlFeed], list[str]]:
             invalid.append(url)
             continue
         title = " ".join((outline.get("title") or outline.get("text") or "").split())
+        if title == url:
+            title = ""  # readers write the URL as text when a feed has no title
         site = (outline.get("htmlUrl") or "").strip()
         feeds.append(OpmlFeed(url, title, site if is_openable(site) else None))
     return feeds, invalid
@@ -133,7 +135,9 @@ def export_opml(cat: Catalogue, title: str = "tuiguide feeds") -> str:
     body = ET.SubElement(root, "body")
     for feed in list_feeds(cat.conn):
         name = clean_text(feed.name, limit=300)
-        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": clean_text(feed.link)}
+        attrs = {"type": "rss", "text": name, "xmlUrl": clean_text(feed.link)}
+        if feed.title:
+            attrs["title"] = name
         if feed.site_url:
             attrs["htmlUrl"] = clean_text(feed.site_url)
         ET.SubElement(body, "outline", attrs)
