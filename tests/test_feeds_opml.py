@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -119,3 +122,28 @@ def test_bad_opml_is_one_line_naming_the_file(cat, tmp_path, content, message):
 def test_missing_opml_file(cat, tmp_path):
     with pytest.raises(UserError, match="no such file"):
         import_opml(cat, tmp_path / "nope.opml")
+
+
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed")
+def test_newsboat_imports_our_export_and_we_import_its_export(cat, tmp_path):
+    """Extra check with the real reader when present (the structure test above always runs)."""
+    feeds.insert_feed(cat, "https://blog.vllm.ai/feed.xml", "vLLM Blog & co")
+    feeds.insert_feed(cat, "https://example.com/feed?x=1&y=2")
+    ours = tmp_path / "ours.opml"
+    ours.write_text(export_opml(cat))
+    urls = tmp_path / "urls"
+    urls.write_text("")
+    base = ["newsboat", "-u", str(urls), "-c", str(tmp_path / "cache.db"),
+            "-C", str(tmp_path / "config")]
+    env = {**os.environ, "HOME": str(tmp_path)}
+    subprocess.run([*base, "-i", str(ours)], check=True, env=env, capture_output=True,
+                   timeout=30)
+    assert urls.read_text().split() == ["https://blog.vllm.ai/feed.xml",
+                                        "https://example.com/feed?x=1&y=2"]
+    theirs = tmp_path / "theirs.opml"
+    done = subprocess.run([*base, "-e"], check=True, env=env, capture_output=True, timeout=30)
+    theirs.write_bytes(done.stdout)
+    with open_catalogue(tmp_path / "c.db", seed=False) as other:
+        report = import_opml(other, theirs)
+    assert sorted(f.url for f in report.added) == ["https://blog.vllm.ai/feed.xml",
+                                                   "https://example.com/feed?x=1&y=2"]
