@@ -4,6 +4,7 @@ and an index that follows every write (status, notes, re-imports)."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from tuiguide.catalogue import Catalogue
 from tuiguide.cli import main
 from tuiguide.db import transaction
+from tuiguide.migrations import m0003_search as m0003
 from tuiguide.search import Term, highlight_spans, parse_query, search
 from tuiguide.search_index import deferred_indexing, index_matches_tables, rebuild
 
@@ -448,14 +450,15 @@ def test_migration_indexes_an_existing_catalogue(tmp_path: Path) -> None:
     cat = Catalogue.open(path)  # the bundled guide
     cat.set_note(1, "an otter note")
     conn = cat.conn
-    # Turn it back into a schema-2 file: no search objects, no index.
-    names = conn.execute(
-        "SELECT type, name FROM sqlite_master WHERE sql IS NOT NULL AND ("
-        "name LIKE '%fts%' OR name LIKE 'search_%')"
-    ).fetchall()
-    for kind, name in names:
-        if kind == "trigger" or (kind == "table" and not name.startswith(("resource_fts_", "entry_fts_"))):
-            conn.execute(f"DROP {kind} IF EXISTS {name}")
+    # Turn it back into a schema-2 file: drop everything migration 3 created.
+    created = [
+        re.match(r"CREATE (?:VIRTUAL )?(TABLE|TRIGGER|INDEX) (\w+)", st).groups()
+        for st in m0003.statements(m0003.RESOURCE_SQL + m0003.ENTRY_SQL)
+        if st.startswith("CREATE")
+    ]
+    for kind, name in reversed(created):
+        conn.execute(f"DROP {kind} IF EXISTS {name}")
+    conn.execute("DELETE FROM sqlite_stat1")
     conn.execute("DELETE FROM schema_migrations WHERE number >= 3")
     conn.execute("PRAGMA user_version = 2")
     cat.close()
