@@ -267,16 +267,24 @@ class ItemList(ScrollView, can_focus=True):
         if event.chain >= 2 and row is not None:
             self.post_message(self.Activated(self, row, index))
 
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """Line ``y`` of the source's empty-list message, wrapped to the width."""
+        assert self.source is not None
+        lines = Text(self.source.empty_message).wrap(self.app.console, max(width - 4, 8))
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        line = Text("  ") + lines[y]
+        line.truncate(width, overflow="ellipsis", pad=True)
+        style = base + self.get_component_rich_style("item-list--empty")
+        return Strip(list(line.render(self.app.console))).apply_style(style)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = self.scroll_offset.y + y
         if self.source is None or index >= self._count:
-            if self._count == 0 and y == 1 and self.source is not None:
-                message = Text(f"  {self.source.empty_message}", no_wrap=True)
-                message.truncate(width, overflow="ellipsis", pad=True)
-                style = base + self.get_component_rich_style("item-list--empty")
-                return Strip(list(message.render(self.app.console))).apply_style(style)
+            if self._count == 0 and self.source is not None and y >= 1:
+                return self._empty_line(y - 1, width, base)
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:

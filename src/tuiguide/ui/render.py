@@ -149,6 +149,8 @@ def percent_text(done: int, total: int) -> str:
     if not total:
         return "0%"
     value = 100.0 * done / total
+    if 0 < value < 0.1:
+        return "<0.1%"
     return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
 
 

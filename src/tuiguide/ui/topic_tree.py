@@ -102,16 +102,17 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         for special in SPECIAL_NODES:
             info = NodeInfo(key=special.key, title=Text(f"{special.icon} {special.label}"), special=special)
             self.nodes_by_key[info.key] = self.root.add_leaf(info.title, data=info)
-        for guide in catalogue.guides():
-            self._add_guide(catalogue, guide, collapsed)
-        self.update_counts(catalogue, tier)
+        guides = catalogue.guides()
+        topics = {guide.id: catalogue.topics(guide.id) for guide in guides}
+        for guide in guides:
+            self._add_guide(guide, topics[guide.id], collapsed)
+        self.update_counts(catalogue, tier, guides=guides, topics=topics)
 
-    def _add_guide(self, catalogue: Catalogue, guide: Guide, collapsed: set[str]) -> None:
+    def _add_guide(self, guide: Guide, topics: list[Topic], collapsed: set[str]) -> None:
         key = f"guide:{guide.id}"
         info = NodeInfo(key=key, title=safe(guide.title, limit=200, style="bold"), guide_id=guide.id)
         guide_node = self.root.add(info.title, data=info, expand=key not in collapsed)
         self.nodes_by_key[key] = guide_node
-        topics = catalogue.topics(guide.id)
         parents: dict[int, TreeNode[NodeInfo]] = {}
         has_children = {t.parent_id for t in topics if t.parent_id is not None}
         for topic in topics:
@@ -127,20 +128,28 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
                 node = parent.add_leaf(tinfo.title, data=tinfo)
             self.nodes_by_key[tkey] = node
 
-    def update_counts(self, catalogue: Catalogue, tier: int | None) -> None:
+    def update_counts(
+        self,
+        catalogue: Catalogue,
+        tier: int | None,
+        *,
+        guides: list[Guide] | None = None,
+        topics: dict[int, list[Topic]] | None = None,
+    ) -> None:
         """Refresh every badge for ``tier`` (None = all tiers): a few grouped queries."""
         for special in SPECIAL_NODES:
             node = self.nodes_by_key.get(special.key)
             if node is not None and node.data is not None:
                 node.data.badge = special.badge(catalogue, tier)
                 node.refresh()
-        for guide in catalogue.guides():
+        for guide in guides if guides is not None else catalogue.guides():
             node = self.nodes_by_key.get(f"guide:{guide.id}")
             if node is not None and node.data is not None:
                 counts = catalogue.guide_counts(guide.id, tier)
                 node.data.badge = counts_badge(counts.done, counts.total)
                 node.refresh()
-            for topic in catalogue.topics(guide.id):
+            guide_topics = topics[guide.id] if topics is not None else catalogue.topics(guide.id)
+            for topic in guide_topics:
                 tnode = self.nodes_by_key.get(f"topic:{topic.id}")
                 if tnode is not None and tnode.data is not None:
                     counts = topic.counts(tier)
