@@ -62,8 +62,9 @@ class Terminal:
         self.run("send-keys", "-t", "t", "-l", line)
         self.run("send-keys", "-t", "t", "Enter")
 
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t")
+    def screen(self, *, joined: bool = False) -> str:
+        """The pane's text; ``joined`` undoes the terminal's own line wrapping."""
+        return self.run("capture-pane", "-p", *(["-J"] if joined else []), "-t", "t")
 
     def flag(self, name: str) -> str:
         return self.run("display-message", "-p", "-t", "t", f"#{{{name}}}").strip()
@@ -150,6 +151,8 @@ def test_a_bad_catalogue_is_one_line_not_a_traceback(tmp_path: Path, terminal: T
         lambda s: any(line.startswith("status=") for line in s.splitlines()), "the command to end"
     )
     assert "status=2" in screen.splitlines()
-    assert "not an SQLite database" in screen.replace("\n", "")  # the line wraps at 100
+    assert "not an SQLite database" in terminal.screen(joined=True)
+    error_lines = [line for line in terminal.screen(joined=True).splitlines() if "tuiguide:" in line]
+    assert len(error_lines) == 1
     assert "Traceback" not in screen
     assert terminal.flag("alternate_on") == "0"
