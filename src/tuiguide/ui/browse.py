@@ -8,14 +8,17 @@ tabs and the header are refreshed from the database.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -26,7 +29,7 @@ from textual.widgets.tree import TreeNode
 from ..catalogue import Catalogue
 from ..db import describe_sqlite_error
 from ..errors import UserError
-from ..models import STATUS_CYCLE, Counts
+from ..models import STATUS_CYCLE, Counts, Item
 from ..sanitize import clean_text
 from . import links
 from .detail import DetailPane
@@ -48,6 +51,31 @@ EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
 PANES = ("tree", "items", "detail")
 
 _TIER = Binding.Group("Tier", compact=True)
+
+
+@dataclass(frozen=True)
+class BrowseKey:
+    """A key another feature adds to the browse screen without editing this module.
+
+    ``binding`` gives the key(s), description, ``id`` (required, unique) and footer/help
+    text; its ``action`` is replaced. ``run(screen)`` does the work; ``available(screen)``
+    hides the key (footer, help still lists it) when it does not apply, e.g. only while the
+    list shows the Inbox. Register with :func:`register_browse_key` before the app starts.
+    """
+
+    binding: Binding
+    run: Callable[[BrowseScreen], object]
+    available: Callable[[BrowseScreen], bool] = lambda screen: True
+
+
+EXTRA_KEYS: dict[str, BrowseKey] = {}
+
+
+def register_browse_key(key: BrowseKey) -> None:
+    """Add (or replace, by binding id) a key of the browse screen."""
+    if not key.binding.id:
+        raise ValueError("a BrowseKey's binding needs an id (help, palette and keymaps use it)")
+    EXTRA_KEYS[key.binding.id] = key
 
 
 class BrowseScreen(Screen[None]):
@@ -109,6 +137,7 @@ class BrowseScreen(Screen[None]):
         self.item_list = ItemList(id="items")
         self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
         self.detail_pane = DetailPane(id="detail")
+        self._add_extra_keys()
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -117,6 +146,23 @@ class BrowseScreen(Screen[None]):
         self.detail_pane.border_title = "Details"
         yield Container(self.topic_tree, self.centre, self.detail_pane, id="body")
         yield Footer(compact=True)
+
+    def _add_extra_keys(self) -> None:
+        for binding_id, key in EXTRA_KEYS.items():
+            binding = dataclasses.replace(key.binding, action=f"extra_key({binding_id!r})")
+            for name, bindings in BindingsMap([binding]).key_to_bindings.items():
+                self._bindings.key_to_bindings.setdefault(name, []).extend(bindings)
+
+    def action_extra_key(self, binding_id: str) -> None:
+        key = EXTRA_KEYS.get(binding_id)
+        if key is not None and key.available(self):
+            key.run(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "extra_key" and parameters:
+            key = EXTRA_KEYS.get(str(parameters[0]))
+            return key is not None and key.available(self)
+        return True
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
@@ -184,6 +230,25 @@ class BrowseScreen(Screen[None]):
         self.item_list.show(source, index=index, key=row_key)
         self._refresh_chrome()
         self._save_state_soon()
+        self.refresh_bindings()  # keys that apply to some sources only (BrowseKey.available)
+
+    @property
+    def current_row(self) -> Any:
+        """The row under the list's cursor (None when the list is empty)."""
+        return self.item_list.current_row
+
+    def after_write(self, changed: Item | None = None) -> None:
+        """Call after writing to the catalogue from a key or screen of another feature.
+
+        With ``changed`` (the resource as it is now), rows showing it are patched in place and
+        the cursor stays put; without, the list is re-queried. Counts are refreshed either way.
+        """
+        if changed is not None and self.source is not None:
+            source = self.source
+            self.item_list.patch_rows(lambda row: source.patched(row, changed))
+        else:
+            self.item_list.reload()
+        self.refresh_counts()
 
     def _refresh_chrome(self) -> None:
         """Tabs, list title and header, from the database."""
@@ -307,9 +372,7 @@ class BrowseScreen(Screen[None]):
                 describe_sqlite_error(exc, self.catalogue.path), severity="error", markup=False
             )
             return
-        source = self.source
-        self.item_list.patch_rows(lambda r: source.patched(r, updated))
-        self.refresh_counts()
+        self.after_write(updated)
 
     def action_open_link(self) -> None:
         row = self.item_list.current_row

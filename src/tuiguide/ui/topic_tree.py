@@ -19,8 +19,9 @@ from textual.widgets.tree import TreeNode
 
 from ..catalogue import Catalogue
 from ..models import Guide, Topic
+from . import sources
 from .render import counts_badge, safe
-from .sources import SPECIAL_NODES, ItemSource, ListSource, SpecialNode
+from .sources import ItemSource, ListSource, SpecialNode
 
 MIN_LABEL_WIDTH = 12
 
@@ -99,7 +100,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         collapsed = {k for k, n in self.nodes_by_key.items() if n.allow_expand and not n.is_expanded}
         self.clear()
         self.nodes_by_key = {}
-        for special in SPECIAL_NODES:
+        for special in sources.SPECIAL_NODES:
             info = NodeInfo(key=special.key, title=Text(f"{special.icon} {special.label}"), special=special)
             self.nodes_by_key[info.key] = self.root.add_leaf(info.title, data=info)
         guides = catalogue.guides()
@@ -137,7 +138,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         topics: dict[int, list[Topic]] | None = None,
     ) -> None:
         """Refresh every badge for ``tier`` (None = all tiers): a few grouped queries."""
-        for special in SPECIAL_NODES:
+        for special in sources.SPECIAL_NODES:
             node = self.nodes_by_key.get(special.key)
             if node is not None and node.data is not None:
                 node.data.badge = special.badge(catalogue, tier)

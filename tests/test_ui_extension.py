@@ -1,0 +1,147 @@
+"""The extension points other features use: a tree node with its own row kind, a screen key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rich.console import RenderableType
+from rich.text import Text
+from textual.binding import Binding
+
+from tuiguide.catalogue import Catalogue
+from tuiguide.ui import browse, sources
+from tuiguide.ui.app import make_app
+from tuiguide.ui.browse import BrowseKey, BrowseScreen, register_browse_key
+from tuiguide.ui.commands import key_commands
+from tuiguide.ui.render import fit, safe
+from tuiguide.ui.sources import ListSource, SpecialNode, register_special_node
+from ui_support import fixed_now, make_catalogue, screen_text
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row that is not an Item (like a feed entry)."""
+
+    n: int
+    title: str
+    url: str
+
+
+ENTRIES = [Entry(n, f"Entry [b]{n}[/b] \x1b[2J", f"https://feed.example/{n}") for n in range(250)]
+ENTRIES.append(Entry(250, "Script entry", "javascript:alert(1)"))
+
+
+class EntrySource(ListSource):
+    key = "special:entries"
+    label = "Entries"
+    supports_tiers = False
+    empty_message = "No entries."
+
+    def count(self) -> int:
+        return len(ENTRIES)
+
+    def page(self, offset: int, limit: int) -> Sequence[Entry]:
+        return ENTRIES[offset : offset + limit]
+
+    def row_key(self, row: Entry) -> str:
+        return f"entry:{row.n}"
+
+    def render_row(self, row: Entry, width: int) -> Text:
+        return fit(Text.assemble(" ✦ ", safe(row.title)), width)
+
+    def render_detail(self, row: Entry) -> RenderableType:
+        return Text.assemble(safe(row.title, style="bold"), "\n", safe(row.url))
+
+    def link(self, row: Entry) -> str | None:
+        return row.url
+
+
+@pytest.fixture
+def extended(monkeypatch: pytest.MonkeyPatch):
+    """Register a node and a key for one test, then restore the registries."""
+    monkeypatch.setattr(sources, "SPECIAL_NODES", list(sources.SPECIAL_NODES))
+    monkeypatch.setattr(browse, "EXTRA_KEYS", dict(browse.EXTRA_KEYS))
+    register_special_node(
+        SpecialNode(
+            key="special:entries",
+            label="Entries",
+            icon="✦",
+            make_source=lambda cat, tier: EntrySource(cat, tier),
+            badge=lambda cat, tier: str(len(ENTRIES)),
+            order=15,
+        )
+    )
+    marked: list[str] = []
+    register_browse_key(
+        BrowseKey(
+            binding=Binding("x", "ignored", "Mark entry", id="entries.mark", tooltip="Mark the entry"),
+            run=lambda screen: marked.append(screen.source.row_key(screen.current_row)),
+            available=lambda screen: isinstance(screen.source, EntrySource),
+        )
+    )
+    return marked
+
+
+async def test_a_registered_node_shows_its_own_row_kind(tmp_path: Path, extended: list[str]) -> None:
+    db = make_catalogue(tmp_path / "ext.db")
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        tree = screen.topic_tree
+        keys = [node.data.key for node in tree.root.children]
+        assert keys[:3] == ["special:upnext", "special:entries", "special:all"]
+        # Not available outside the entries list: hidden from the footer, a no-op.
+        await pilot.press("x")
+        assert extended == []
+        assert "Mark entry" not in screen_text(app)
+
+        await pilot.press("h", "j", "enter")
+        await pilot.pause()
+        assert screen.item_list.count == 251
+        text = screen_text(app)
+        assert "Entry [b]0[/b]" in text  # shown literally, ESC stripped
+        assert "x Mark entry" in text  # the footer shows the key here
+        assert screen.tier_tabs.enabled is False
+
+        await pilot.press("j", "x")
+        assert extended == ["entry:1"]
+        await pilot.press("G")
+        await pilot.pause()
+        assert screen.current_row.title == "Script entry"
+        await pilot.press("d")  # no status on these rows: refused with a warning
+        await pilot.pause()
+        assert any("no reading status" in n.message for n in app._notifications)
+        await pilot.press("o")
+        await pilot.pause()
+        assert any(n.message.startswith("Not opened") for n in app._notifications)
+
+        # Help and the command palette list the added key.
+        assert any(c.binding_id == "entries.mark" for c in key_commands(screen))
+
+
+async def test_after_write_refreshes_rows_and_counts(tmp_path: Path) -> None:
+    db = make_catalogue(tmp_path / "ext.db")
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        row = screen.current_row
+        # Another feature writes (e.g. a note editor), then tells the screen.
+        with Catalogue.open(db, seed=False, now=fixed_now) as other:
+            other.set_note(row.id, "A note written elsewhere")
+            changed = other.item(row.id)
+        screen.after_write(changed)
+        await pilot.pause()
+        assert "A note written elsewhere" in screen_text(app)
+        with Catalogue.open(db, seed=False, now=fixed_now) as other:
+            other.set_status(row.id, "done")
+        screen.after_write()  # no item: the list is re-queried
+        await pilot.pause()
+        assert screen.current_row.title != row.title  # Up next no longer holds it
+        assert "1/6 done" in screen_text(app)
