@@ -337,6 +337,8 @@ def test_retry_after_is_honoured(cat, server, status):
     feed = feeds.find_feed(cat.conn, server.url("/busy.xml"))
     assert feed.next_attempt_at == "2025-03-01T12:10:00Z"
     assert [o.result for o in feeds.refresh(cat, settings=FAST).outcomes] == ["skipped"]
+    # Even a forced refresh waits: the server asked for it.
+    assert [o.result for o in feeds.refresh(cat, settings=FAST, force=True).outcomes] == ["skipped"]
     assert len(server.hits("/busy.xml")) == 1
 
 
@@ -472,3 +474,21 @@ def test_add_feed_refuses_what_is_not_a_feed(cat, server, path, route, message):
 def test_add_feed_refuses_non_web_urls(cat, url):
     with pytest.raises(UserError, match="not a feed URL"):
         feeds.add_feed(cat, url, settings=FAST)
+
+
+async def test_refresh_called_from_a_running_event_loop(cat, server):
+    """The UI may call refresh from async code: fetching moves to a helper thread and the
+    results are still stored through this thread's connection."""
+    follow(cat, server, "/lmsys.xml", Route(LMSYS_RSS))
+    seen: list[int] = []
+    report = feeds.refresh(cat, settings=FAST, progress=lambda p: seen.append(p.inbox_count))
+    assert seen == [3] and report.new_entries == 3
+
+
+def test_unchanged_entries_are_not_rewritten(cat, server):
+    follow(cat, server, "/lmsys.xml", Route(LMSYS_RSS))
+    feeds.refresh(cat, settings=FAST)
+    changes = cat.conn.total_changes
+    feeds.refresh(cat, settings=FAST)
+    # Only the feed's own row is written when nothing in it changed.
+    assert cat.conn.total_changes - changes <= 2

@@ -180,7 +180,8 @@ def feeds_export(ctx: Context, output: Path | None) -> None:
 # --------------------------------------------------------------------------- refresh
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
-@click.option("--force", is_flag=True, help="Also fetch feeds that are backing off.")
+@click.option("--force", is_flag=True,
+              help="Also fetch feeds backing off after failures (not those told to wait by 429/503).")
 @click.option("--feed", "feed_specs", multiple=True, help="Only this feed (repeatable).")
 @click.option("--timeout", type=float, help="Seconds allowed per feed (default 15).")
 @click.option("--jobs", type=int, help="Feeds fetched at once (default 8; 2 per host).")

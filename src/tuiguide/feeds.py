@@ -180,7 +180,7 @@ def _row_to_feed(row: tuple[Any, ...]) -> Feed:
 
 def list_feeds(conn: sqlite3.Connection) -> list[Feed]:
     rows = conn.execute(
-        f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY lower(f.title = ''), lower(f.title), f.id"
+        f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.title = '', lower(f.title), f.id"
     ).fetchall()
     return [_row_to_feed(r) for r in rows]
 
@@ -364,10 +364,14 @@ def _store_entries(cat: Catalogue, feed_id: int, entries: Iterable[ParsedEntry],
             "SELECT id FROM feed_entries WHERE feed_id = ? AND identity = ?", (feed_id, e.identity)
         ).fetchone()
         if row:
+            # Only rows that changed are written (search triggers re-index what is written).
             conn.execute(
                 "UPDATE feed_entries SET url = ?, link = ?, raw_link = ?, title = ?, author = ?, "
-                "summary = ?, published_at = ? WHERE id = ?",
-                (e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at, row[0]),
+                "summary = ?, published_at = ? WHERE id = ? AND (url IS NOT ? OR link IS NOT ? "
+                "OR raw_link IS NOT ? OR title IS NOT ? OR author IS NOT ? OR summary IS NOT ? "
+                "OR published_at IS NOT ?)",
+                (e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at, row[0],
+                 e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at),
             )
             continue
         if e.url and conn.execute(
@@ -406,7 +410,11 @@ def mark_in_guide(conn: sqlite3.Connection, now: str) -> int:
 
 def due_feeds(cat: Catalogue, feed_ids: Iterable[int] | None = None, *, force: bool = False
               ) -> tuple[list[Feed], list[Feed]]:
-    """Split the chosen feeds (default: all) into (due now, still backing off)."""
+    """Split the chosen feeds (default: all) into (due now, still backing off).
+
+    ``force`` fetches feeds backing off after failures, but not one whose server last
+    answered 429 or 503: it asked us to wait (``Retry-After``) and we do.
+    """
     feeds = list_feeds(cat.conn)
     if feed_ids is not None:
         wanted = set(feed_ids)
@@ -414,7 +422,8 @@ def due_feeds(cat: Catalogue, feed_ids: Iterable[int] | None = None, *, force: b
     now = cat.now()
     due, waiting = [], []
     for f in feeds:
-        if not force and f.next_attempt_at and f.next_attempt_at > now:
+        held = f.next_attempt_at is not None and f.next_attempt_at > now
+        if held and (not force or f.last_status in (429, 503)):
             waiting.append(f)
         else:
             due.append(f)
