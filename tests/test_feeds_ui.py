@@ -18,6 +18,7 @@ from tuiguide.catalogue import Catalogue
 from tuiguide.inbox import InboxEntry, file_entry, inbox_entries
 from tuiguide.suggest import Suggestion
 from tuiguide.ui import sources
+from tuiguide.ui.feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
 from tuiguide.ui.feeds_screen import FeedsScreen
 from tuiguide.ui.file_dialog import FileDialog, dialog_for_entry
 from tuiguide.ui.inbox_source import INBOX_NODE, InboxSource
@@ -295,3 +296,86 @@ async def test_inbox_node_in_the_real_browse_screen(db, server, inbox_node):
         assert "✦ vLLM V1" in rows[1] and "2025-01-27" in rows[1]
         assert "How tensor and pipeline" in text  # the detail pane
         assert "vLLM Blog · 2025-02-24" in text
+
+
+# --------------------------------------------------------------------------- feed actions
+class ActionsHost(App[None]):
+    """A stand-in for the browse screen: r refreshes, f files, x dismisses, j counts keys."""
+
+    BINDINGS = [("r", "refresh_feeds"), ("f", "file"), ("x", "dismiss_entry"), ("j", "key_j")]
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.runner = RefreshRunner(self, catalogue, settings=FAST)
+        self.counts: list[tuple[int, int, int]] = []
+        self.done: list[tuple[object, object]] = []
+        self.filed: list[object] = []
+        self.errors: list[str] = []
+        self.keys = 0
+
+    def action_refresh_feeds(self) -> None:
+        self.runner.start(
+            lambda p: self.counts.append((p.done, p.total, p.inbox_count)),
+            lambda report, error: self.done.append((report, error)),
+        )
+
+    def action_key_j(self) -> None:
+        self.keys += 1
+
+    def first_entry(self) -> InboxEntry:
+        return next(e for e in inbox_entries(self.catalogue.conn) if e.link)
+
+    def action_file(self) -> None:
+        file_with_dialog(self, self.catalogue, self.first_entry(), self.filed.append,
+                         self.errors.append)
+
+    def action_dismiss_entry(self) -> None:
+        dismiss_entry(self.catalogue, self.first_entry())
+
+
+async def test_refresh_runner_reports_each_feed_and_never_blocks_keys(db, server):
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    server.routes["/lmsys.xml"] = Route(LMSYS_RSS)
+    server.routes["/hang.xml"] = Route(hang=True)
+    with open_cat(db) as cat:
+        for path in ("/vllm.xml", "/lmsys.xml", "/hang.xml"):
+            feeds.insert_feed(cat, server.url(path))
+        app = ActionsHost(cat)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("r")
+            await pilot.pause(0.6)
+            assert app.runner.running and len(app.counts) == 2  # the hanging feed is pending
+            await pilot.press("j", "j", "j")
+            await pilot.pause()
+            assert app.keys == 3
+            assert not app.runner.start(lambda p: None, lambda r, e: None)  # one at a time
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert [c[:2] for c in app.counts] == [(1, 3), (2, 3), (3, 3)]
+            assert app.counts[0][2] in (2, 3) and app.counts[1][2] == app.counts[2][2] == 5
+            ((report, error),) = app.done
+            assert error is None and len(report.failed) == 1 and report.inbox_count == 5
+
+
+async def test_file_and_dismiss_actions(db, server):
+    server.routes["/lmsys.xml"] = Route(LMSYS_RSS)
+    with open_cat(db) as cat:
+        feeds.insert_feed(cat, server.url("/lmsys.xml"))
+        feeds.refresh(cat, settings=FAST)
+        app = ActionsHost(cat)
+        async with app.run_test(size=SIZE) as pilot:
+            first = app.first_entry()
+            await pilot.press("f")
+            await pilot.pause()
+            assert isinstance(app.screen, FileDialog)
+            suggested = app.screen.topic_id
+            await pilot.press("enter")
+            await pilot.pause()
+            (item,) = app.filed
+            assert item.topic_id == suggested and item.title == first.title
+            second = app.first_entry()
+            await pilot.press("x")
+            await pilot.pause()
+            assert second.id not in {e.id for e in inbox_entries(cat.conn)}
+            assert app.errors == []
