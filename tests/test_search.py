@@ -453,7 +453,7 @@ def test_migration_indexes_an_existing_catalogue(tmp_path: Path) -> None:
     # Turn it back into a schema-2 file: drop everything migration 3 created.
     created = [
         re.match(r"CREATE (?:VIRTUAL )?(TABLE|TRIGGER|INDEX) (\w+)", st).groups()
-        for st in m0003.statements(m0003.RESOURCE_SQL + m0003.ENTRY_SQL)
+        for st in m0003.statements(m0003.RESOURCE_SQL + m0003.COUNTS_SQL + m0003.ENTRY_SQL)
         if st.startswith("CREATE")
     ]
     for kind, name in reversed(created):

@@ -178,14 +178,14 @@ class Catalogue:
             params,
         ).fetchall()
         topics = {row[0]: Topic(*row) for row in rows}
-        count_where, count_params = "p.removed_at IS NULL", []
+        # Live placements per topic/section, tier and status: kept by triggers (m0003).
+        count_where, count_params = "n > 0", []
         if guide_id is not None:
-            count_where += " AND p.guide_id = ?"
+            count_where += " AND guide_id = ?"
             count_params.append(guide_id)
         counts = self.conn.execute(
-            "SELECT p.topic_id, p.section_id, p.tier, r.status, count(*) "
-            "FROM placements p JOIN resources r ON r.id = p.resource_id "
-            f"WHERE {count_where} GROUP BY 1, 2, 3, 4",
+            "SELECT topic_id, NULLIF(section_id, 0), NULLIF(tier, -1), status, n "
+            f"FROM placement_counts WHERE {count_where}",
             count_params,
         ).fetchall()
         for topic_id, section_id, tier, status, n in counts:
@@ -223,19 +223,14 @@ class Catalogue:
         raise UserError(f"{spec!r} matches several topics ({names}); be more specific")
 
     def guide_counts(self, guide_id: int | None = None, tier: int | None = None) -> Counts:
-        """Progress over distinct resources (a URL placed twice counts once)."""
-        where, params = ["p.removed_at IS NULL"], []
-        if guide_id is not None:
-            where.append("p.guide_id = ?")
-            params.append(guide_id)
-        if tier is not None:
-            where.append("p.tier = ?")
-            params.append(tier)
+        """Progress over distinct resources (a URL placed twice counts once).
+
+        Read from ``resource_counts``, kept by triggers (m0003): guide 0 = every guide,
+        tier -2 = every tier.
+        """
         rows = self.conn.execute(
-            "SELECT r.status, count(DISTINCT r.id) FROM placements p "
-            "JOIN resources r ON r.id = p.resource_id "
-            f"WHERE {' AND '.join(where)} GROUP BY r.status",
-            params,
+            "SELECT status, n FROM resource_counts WHERE guide_id = ? AND tier = ? AND n > 0",
+            (guide_id if guide_id is not None else 0, tier if tier is not None else -2),
         ).fetchall()
         counts = Counts()
         for status, n in rows:
@@ -244,13 +239,36 @@ class Catalogue:
 
     def tier_counts(self, guide_id: int | None = None, topic_id: int | None = None) -> dict[int | None, int]:
         """Number of placements per tier (for the tier tabs)."""
-        where, params = self._filters(guide_id, topic_id, None, None, False)
+        where, params = self._count_filters(guide_id, topic_id, None, None)
         rows = self.conn.execute(
-            f"SELECT p.tier, count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
-            f"WHERE {where} GROUP BY p.tier",
+            f"SELECT NULLIF(tier, -1), sum(n) FROM placement_counts WHERE {where} "
+            "GROUP BY tier HAVING sum(n) > 0",
             params,
         ).fetchall()
         return {tier: n for tier, n in rows}
+
+    def _count_filters(
+        self,
+        guide_id: int | None,
+        topic_id: int | None,
+        tier: int | None,
+        statuses: list[str] | None,
+    ) -> tuple[str, list[Any]]:
+        """WHERE over ``placement_counts`` (live placements; tier -1 = untiered)."""
+        where, params = ["1"], []
+        if guide_id is not None:
+            where.append("guide_id = ?")
+            params.append(guide_id)
+        if topic_id is not None:
+            where.append("(topic_id = ? OR section_id = ?)")
+            params += [topic_id, topic_id]
+        if tier is not None:
+            where.append("tier = ?")
+            params.append(-1 if tier == 0 else tier)
+        if statuses is not None:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += statuses
+        return " AND ".join(where), params
 
     # ------------------------------------------------------------------ items
     def _filters(
@@ -295,6 +313,13 @@ class Catalogue:
         include_removed: bool = False,
     ) -> int:
         where, params = self._filters(guide_id, topic_id, tier, status, include_removed)
+        if not include_removed:
+            # Live placements are counted by triggers (m0003): no scan of 50k rows.
+            statuses = None if status is None else ([status] if isinstance(status, str) else list(status))
+            cwhere, cparams = self._count_filters(guide_id, topic_id, tier, statuses)
+            return self.conn.execute(
+                f"SELECT COALESCE(sum(n), 0) FROM placement_counts WHERE {cwhere}", cparams
+            ).fetchone()[0]
         sql = "SELECT count(*) FROM placements p "
         if status is not None:
             sql += "JOIN resources r ON r.id = p.resource_id "

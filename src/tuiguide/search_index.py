@@ -1,9 +1,11 @@
-"""Keeping the full-text index in step with the catalogue: bulk deferral, rebuild, check.
+"""Keeping derived data in step with the catalogue: the full-text index and the progress
+count tables (migration m0003). Bulk deferral, rebuild, consistency checks.
 
-Triggers (migration m0003) index every write as it happens. A bulk writer such as the guide
-importer wraps its transaction's body in :func:`deferred_indexing`: the triggers then only
-note the changed ids, and the index catches up with one statement before the transaction
-commits (FTS5 written from a trigger costs 5-7x more per row than one bulk insert).
+Triggers index and count every write as it happens. A bulk writer such as the guide importer
+wraps its transaction's body in :func:`deferred_indexing`: the triggers then only note the
+changed ids, and before the transaction commits the index catches up with one statement and
+the counts are recomputed in one pass each (FTS5 written from a trigger costs 5-7x more per
+row than one bulk insert).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .migrations.m0003_search import has_table, index_entries_sql, index_rows_sql
+from .migrations.m0003_search import has_table, index_entries_sql, index_rows_sql, recount_sql
 
 
 @contextmanager
@@ -34,6 +36,7 @@ def deferred_indexing(conn: sqlite3.Connection) -> Iterator[None]:
     )
     yield
     flush_pending(conn)
+    recount(conn)
     conn.execute("UPDATE search_control SET deferred = 0, placements_from = 0")
 
 
@@ -57,6 +60,31 @@ def flush_pending(conn: sqlite3.Connection) -> int:
     return n
 
 
+def recount(conn: sqlite3.Connection) -> None:
+    """Rebuild the progress count tables from the placements (one pass each)."""
+    for statement in recount_sql():
+        conn.execute(statement)
+
+
+def counts_match_tables(conn: sqlite3.Connection) -> bool:
+    """True when the trigger-kept counts equal a fresh count (a test and repair aid)."""
+    kept = {
+        "p": set(conn.execute("SELECT * FROM placement_counts WHERE n <> 0")),
+        "r": set(conn.execute("SELECT * FROM resource_counts WHERE n <> 0")),
+    }
+    conn.execute("SAVEPOINT recount_check")
+    try:
+        recount(conn)
+        fresh = {
+            "p": set(conn.execute("SELECT * FROM placement_counts")),
+            "r": set(conn.execute("SELECT * FROM resource_counts")),
+        }
+    finally:
+        conn.execute("ROLLBACK TO recount_check")
+        conn.execute("RELEASE recount_check")
+    return kept == fresh
+
+
 def rebuild(conn: sqlite3.Connection) -> None:
     """Index everything from scratch, in one transaction (a repair tool; same result)."""
     from .db import transaction
@@ -68,6 +96,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
             conn.execute("DELETE FROM entry_fts")
             conn.execute(index_entries_sql(""))
         conn.execute("DELETE FROM search_pending")
+        recount(conn)
         conn.execute("UPDATE search_control SET deferred = 0, placements_from = 0")
 
 

@@ -1,0 +1,279 @@
+"""Scale support: trigger-kept progress counts agree with a fresh count after any mix of
+writes, and bench/make_catalogue.py builds the promised synthetic catalogue."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+from tuiguide.catalogue import Catalogue
+from tuiguide.db import transaction
+from tuiguide.models import STATUSES, Counts
+from tuiguide.search import search
+from tuiguide.search_index import counts_match_tables, index_matches_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_make_catalogue():
+    spec = importlib.util.spec_from_file_location("make_catalogue", ROOT / "bench" / "make_catalogue.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_catalogue"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+make_catalogue = _load_make_catalogue()
+
+
+# ---------------------------------------------------------------------------- reference counts
+def reference_topic_counts(cat: Catalogue, guide_id: int | None) -> dict:
+    where, params = "p.removed_at IS NULL", []
+    if guide_id is not None:
+        where += " AND p.guide_id = ?"
+        params.append(guide_id)
+    out: dict = {}
+    for topic_id, section_id, tier, status, n in cat.conn.execute(
+        "SELECT p.topic_id, p.section_id, p.tier, r.status, count(*) FROM placements p "
+        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY 1, 2, 3, 4",
+        params,
+    ):
+        for tid in (topic_id, section_id):
+            if tid is not None:
+                key = (tid, tier, status)
+                out[key] = out.get(key, 0) + n
+    return out
+
+
+def api_topic_counts(cat: Catalogue, guide_id: int | None) -> dict:
+    live_topics = {row[0] for row in cat.conn.execute("SELECT id FROM topics WHERE removed_at IS NULL")}
+    ref_keys = {}
+    for t in cat.topics(guide_id):
+        for tier, counts in t.by_tier.items():
+            for status in STATUSES:
+                n = getattr(counts, status)
+                if n:
+                    ref_keys[(t.id, tier, status)] = n
+    assert set(k[0] for k in ref_keys) <= live_topics
+    return ref_keys
+
+
+def reference_guide_counts(cat: Catalogue, guide_id: int | None, tier: int | None) -> Counts:
+    where, params = ["p.removed_at IS NULL"], []
+    if guide_id is not None:
+        where.append("p.guide_id = ?")
+        params.append(guide_id)
+    if tier is not None:
+        where.append("p.tier = ?")
+        params.append(tier)
+    counts = Counts()
+    for status, n in cat.conn.execute(
+        "SELECT r.status, count(DISTINCT r.id) FROM placements p JOIN resources r ON "
+        f"r.id = p.resource_id WHERE {' AND '.join(where)} GROUP BY r.status",
+        params,
+    ):
+        counts.add(status, n)
+    return counts
+
+
+def reference_count_items(cat: Catalogue, guide_id, topic_id, tier, status) -> int:
+    where, params = cat._filters(guide_id, topic_id, tier, status, False)
+    return cat.conn.execute(
+        "SELECT count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
+        f"WHERE {where}",
+        params,
+    ).fetchone()[0]
+
+
+def assert_counts_agree(cat: Catalogue) -> None:
+    assert counts_match_tables(cat.conn)
+    guides = [None] + [g.id for g in cat.guides()]
+    topics = [None] + [t.id for t in cat.topics()]
+    for guide_id in guides:
+        live_topics = {row[0] for row in cat.conn.execute("SELECT id FROM topics WHERE removed_at IS NULL")}
+        ref = {k: v for k, v in reference_topic_counts(cat, guide_id).items() if k[0] in live_topics}
+        assert api_topic_counts(cat, guide_id) == ref
+        for tier in (None, 0, 1, 2, 3):
+            assert cat.guide_counts(guide_id, tier) == reference_guide_counts(cat, guide_id, tier)
+    for topic_id in topics:
+        expected: dict = {}
+        for tier, n in cat.conn.execute(
+            "SELECT p.tier, count(*) FROM placements p WHERE p.removed_at IS NULL "
+            + ("AND (p.topic_id = ? OR p.section_id = ?) " if topic_id else "")
+            + "GROUP BY p.tier",
+            (topic_id, topic_id) if topic_id else (),
+        ):
+            expected[tier] = n
+        assert cat.tier_counts(None, topic_id) == expected
+        for tier in (None, 0, 2):
+            for status in (None, "todo", ("done", "reading")):
+                assert cat.count_items(None, topic_id, tier, status) == reference_count_items(
+                    cat, None, topic_id, tier, status
+                )
+
+
+GUIDE_A = """# Guide A
+
+## 1. Alpha
+
+#### Tier 1
+
+- [One](https://x.test/1) - A. One.
+- [Two](https://x.test/2) - B. Two.
+
+### Alpha Section
+
+#### Tier 2
+
+- [Three](https://x.test/3) - C. Three.
+- [One again](https://x.test/1) - A. One placed twice in a guide.
+
+## 2. Beta
+
+- [Four](https://x.test/4) - D. Untiered.
+
+#### Tier 3
+
+- [Five](https://x.test/5) - E. Five.
+"""
+
+GUIDE_B = """# Guide B
+
+## 1. Gamma
+
+#### Tier 2
+
+- [Shared Two](https://x.test/2) - B. Two, in another guide.
+- [Six](https://x.test/6) - F. Six.
+"""
+
+
+@pytest.fixture
+def cat(tmp_path: Path):
+    c = Catalogue.open(tmp_path / "counts.db", seed=False)
+    c.import_text(GUIDE_A, source="a")
+    c.import_text(GUIDE_B, source="b")
+    yield c
+    c.close()
+
+
+def test_counts_follow_status_changes(cat: Catalogue) -> None:
+    assert_counts_agree(cat)
+    for rid in (1, 2, 5):
+        cat.set_status(rid, "done")
+        assert_counts_agree(cat)
+    cat.set_status(2, "skipped")
+    cat.set_status(1, "reading")
+    assert_counts_agree(cat)
+    assert cat.guide_counts().done == 1 and cat.guide_counts().skipped == 1
+
+
+def test_counts_follow_reimports_and_direct_writes(cat: Catalogue) -> None:
+    cat.set_status(1, "done")
+    changed = GUIDE_A.replace("#### Tier 1\n", "#### Tier 2\n").replace(
+        "- [Five](https://x.test/5) - E. Five.\n", "")
+    cat.import_text(changed, source="a")
+    assert_counts_agree(cat)
+    cat.import_text(GUIDE_A, source="a")
+    assert_counts_agree(cat)
+    conn = cat.conn
+    with transaction(conn):
+        conn.execute("UPDATE placements SET tier = 3 WHERE id = 1")
+        conn.execute("UPDATE placements SET removed_at = 'x' WHERE id = 2")
+        conn.execute("DELETE FROM placements WHERE id = 3")
+        conn.execute("UPDATE placements SET resource_id = 6 WHERE id = 4")
+    assert_counts_agree(cat)
+
+
+def test_counts_survive_a_random_mix_of_writes(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    cat = Catalogue.open(tmp_path / "mix.db", seed=False)
+    texts = make_catalogue.plan_guides(300, seed=3, guides=3)
+    for i, text in enumerate(texts):
+        cat.import_text(text, source=f"g{i}")
+    conn = cat.conn
+    ids = [r[0] for r in conn.execute("SELECT id FROM resources")]
+    pids = [r[0] for r in conn.execute("SELECT id FROM placements")]
+    topics = [r[0] for r in conn.execute("SELECT id FROM topics")]
+    for step in range(60):
+        action = rng.choice(["status", "status", "tier", "remove", "restore", "move", "reimport"])
+        if action == "status":
+            cat.set_status(rng.choice(ids), rng.choice(STATUSES))
+        elif action == "reimport":
+            k = rng.randrange(len(texts))
+            lines = texts[k].split("\n")
+            kept = [ln for ln in lines if not ln.startswith("- [") or rng.random() > 0.1]
+            cat.import_text("\n".join(kept), source=f"g{k}")
+        else:
+            pid = rng.choice(pids)
+            sql = {
+                "tier": ("UPDATE placements SET tier = ? WHERE id = ?", (rng.choice([None, 1, 2, 3]), pid)),
+                "remove": ("UPDATE placements SET removed_at = 'x' WHERE id = ?", (pid,)),
+                "restore": ("UPDATE placements SET removed_at = NULL WHERE id = ?", (pid,)),
+                "move": ("UPDATE OR IGNORE placements SET topic_id = ? WHERE id = ?", (rng.choice(topics), pid)),
+            }[action]
+            with transaction(conn):
+                conn.execute(*sql)
+        if step % 10 == 9:
+            assert counts_match_tables(conn), f"after step {step} ({action})"
+    assert_counts_agree(cat)
+    assert index_matches_tables(conn)
+    cat.close()
+
+
+# ---------------------------------------------------------------------------- synthetic catalogue
+def test_make_catalogue_builds_the_promised_shape(tmp_path: Path) -> None:
+    path = tmp_path / "cat-2k.db"
+    stats = make_catalogue.make_catalogue(path, 2000, seed=5)
+    assert stats["resources"] == 2000
+    assert stats["guides"] >= 3
+    assert stats["topics"] >= 30
+    assert 2000 < stats["placements"] <= 2100  # a few links sit in two guides
+    cat = Catalogue.open(path, seed=False)
+    conn = cat.conn
+    tiers = dict(conn.execute("SELECT COALESCE(tier, 0), count(*) FROM placements GROUP BY 1"))
+    total = sum(tiers.values())
+    assert abs(tiers[1] / total - 0.15) < 0.03
+    assert abs(tiers[2] / total - 0.75) < 0.03
+    assert abs(tiers[3] / total - 0.10) < 0.03
+    assert 0 < tiers.get(0, 0) / total < 0.03
+    statuses = dict(conn.execute("SELECT status, count(*) FROM resources GROUP BY 1"))
+    assert abs((2000 - statuses["todo"]) / 2000 - 0.30) < 0.01
+    assert set(statuses) == set(STATUSES)
+    notes = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+    assert notes == 100
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 600 + 100
+    title_lengths = [r[0] for r in conn.execute("SELECT length(title) FROM resources")]
+    desc_lengths = [r[0] for r in conn.execute("SELECT length(description) FROM resources")]
+    assert 30 <= statistics.median(title_lengths) <= 60
+    assert 90 <= statistics.median(desc_lengths) <= 180
+    authors = conn.execute("SELECT count(*) FROM resources WHERE author IS NOT NULL").fetchone()[0]
+    assert 0.9 < authors / 2000 < 1.0
+    sections = conn.execute("SELECT count(*) FROM topics WHERE parent_id IS NOT NULL").fetchone()[0]
+    assert sections > 0
+    # Derived data is complete and searchable.
+    assert index_matches_tables(conn)
+    assert counts_match_tables(conn)
+    assert search(cat, "kernel").total > 0
+    assert search(cat, "in:notes").total == 100
+    cat.close()
+
+
+def test_make_catalogue_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    path.write_bytes(b"")
+    with pytest.raises(SystemExit):
+        make_catalogue.make_catalogue(path, 10)
+
+
+def test_single_guide_markdown_imports_n_resources(tmp_path: Path) -> None:
+    cat = Catalogue.open(tmp_path / "one.db", seed=False)
+    report = cat.import_text(make_catalogue.guide_markdown(1500, seed=2), source="one")
+    assert report.resources == 1500 and report.placements == 1500
+    assert not report.warnings
+    cat.close()
