@@ -271,6 +271,30 @@ def test_a_server_that_never_answers_times_out_while_the_others_finish(cat, serv
     assert inbox_count(cat.conn) == 5
 
 
+def test_a_server_that_drips_bytes_hits_the_total_deadline(cat, server):
+    """Each read arrives well within a per-read timeout; only the total deadline stops it."""
+
+    def drip(handler):
+        body = LMSYS_RSS.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for i in range(0, len(body), 16):
+            if server.stopping.is_set():
+                return
+            handler.wfile.write(body[i : i + 16])
+            handler.wfile.flush()
+            time.sleep(0.2)
+
+    follow(cat, server, "/drip.xml", Route(handler=drip))
+    started = time.monotonic()
+    (failed,) = feeds.refresh(cat, settings=FAST).failed
+    assert failed.message == "timed out after 1.5 s"
+    assert time.monotonic() - started < FAST.timeout * 4
+    assert cat.conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0] == 0
+
+
 def test_gzip_bomb_is_refused_with_bounded_memory(cat, server):
     inflated = 64 * 1024 * 1024
     bomb = gzip_bomb(inflated)
