@@ -200,8 +200,9 @@ class FeedsScreen(Screen[bool]):
             detail.update(Text("No feeds. Press a to add one.", style="dim"))
             return
         text = Text()
-        text.append(clean_text(feed.name, limit=200), style="bold")
-        text.append("\n")
+        if feed.title:
+            text.append(clean_text(feed.title, limit=200), style="bold")
+            text.append("\n")
         text.append(clean_text(feed.link, limit=500), style="underline cyan")
         if feed.site_url:
             text.append("  ·  ")
