@@ -156,3 +156,21 @@ def test_a_bad_catalogue_is_one_line_not_a_traceback(tmp_path: Path, terminal: T
     assert len(error_lines) == 1
     assert "Traceback" not in screen
     assert terminal.flag("alternate_on") == "0"
+
+
+def test_exit_after_ready_paints_one_frame_with_data(tmp_path: Path, terminal: Terminal) -> None:
+    """TUIGUIDE_EXIT_AFTER_READY=1 (benchmarks): paint the first frame with data, then leave."""
+    db = make_catalogue(tmp_path / "ready.db")
+    log = tmp_path / "pane-output.log"
+    terminal.run("pipe-pane", "-o", "-t", "t", f"cat >> {log}")
+    terminal.type_line(f"TUIGUIDE_EXIT_AFTER_READY=1 {COMMAND} --db {db}; echo status=$?")
+    screen = terminal.wait_for(
+        lambda s: any(line.startswith("status=") for line in s.splitlines()), "the app to exit"
+    )
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert lines[-2:] == ["status=0", PROMPT.strip()]
+    assert lines[-3].endswith("ready.db; echo status=$?")  # nothing printed in between
+    assert terminal.flag("alternate_on") == "0"
+    terminal.run("pipe-pane", "-t", "t")
+    painted = log.read_text(errors="replace")
+    assert "Alpha one" in painted and "Test Guide" in painted

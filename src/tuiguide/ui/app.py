@@ -6,12 +6,15 @@ before the terminal switches to the app, so a bad file is reported as one line b
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.console import RenderableType
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from ..catalogue import Catalogue
 from ..db import utcnow
@@ -19,6 +22,8 @@ from .browse import BrowseScreen
 from .commands import KeyCommandsProvider
 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
+EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
+"""Set to 1 (benchmarks, smoke tests): quit right after the first frame with data is drawn."""
 
 
 class TuiguideApp(App[None]):
@@ -37,6 +42,7 @@ class TuiguideApp(App[None]):
         self.db_path = catalogue.path
         self.error_message: str | None = None
         """Set when the app stopped on an error; the CLI prints it as one line."""
+        self._exit_after_ready = os.environ.get(EXIT_AFTER_READY_ENV) == "1"
 
     def on_mount(self) -> None:
         self.push_screen(BrowseScreen(self.catalogue))
@@ -46,6 +52,22 @@ class TuiguideApp(App[None]):
         if screen is not None:
             screen.save_state()
         self.exit()
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        """Write a frame; with ``TUIGUIDE_EXIT_AFTER_READY=1``, quit once the browse screen's
+        first frame with data has been written (Textual calls this for empty updates too, and
+        ``post_display_hook`` cannot tell them apart, hence this override of a private hook)."""
+        super()._display(screen, renderable)
+        if (
+            self._exit_after_ready
+            and renderable is not None
+            and not self._batch_count
+            and isinstance(screen, BrowseScreen)
+            and screen is self.screen
+            and screen.is_ready
+        ):
+            self._exit_after_ready = False
+            self.exit()
 
     @property
     def browse_screen(self) -> BrowseScreen | None:

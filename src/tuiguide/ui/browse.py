@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ STATE_KEY = "ui.browse"
 DEFAULT_NODE = "special:upnext"
 NARROW_BELOW = 100
 SAVE_DELAY = 1.0
-EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
 PANES = ("tree", "items", "detail")
 
 _TIER = Binding.Group("Tier", compact=True)
@@ -172,9 +170,11 @@ class BrowseScreen(Screen[None]):
             self._fatal(exc)
             return
         self._ready = True
-        if os.environ.get(EXIT_AFTER_READY_ENV) == "1":
-            # The list was filled above, so the next frame is the first with data in it.
-            self.call_after_refresh(self.app.exit)
+
+    @property
+    def is_ready(self) -> bool:
+        """True once the tree, list and detail hold data (the next frame shows it)."""
+        return self._ready
 
     def _restore(self) -> None:
         state = self.catalogue.get_state(STATE_KEY, {})

@@ -25,7 +25,7 @@ from .sources import ListSource, Row
 PAGE_SIZE = 200
 MAX_PAGES = 16
 # When reopening at a remembered row that moved, look this many rows either side for it.
-FIND_RADIUS = 2 * PAGE_SIZE
+FIND_RADIUS = PAGE_SIZE // 2  # at most two page queries
 
 
 class ItemList(ScrollView, can_focus=True):
