@@ -105,5 +105,5 @@ async def test_command_palette_runs_screen_and_widget_commands(small_db: Path) -
         assert screen.tier is None
         await run_palette_command(pilot, app, "Item list: Last item")
         assert screen.item_list.cursor == screen.item_list.count - 1
-        await run_palette_command(pilot, app, "Done")
+        await run_palette_command(pilot, app, "Mark done")
         assert screen.item_list.current_row.status == "done"

@@ -111,12 +111,13 @@ class KeyCommandsProvider(Provider):
 
     @staticmethod
     def _title(command: KeyCommand) -> str:
-        return command.description if command.group == SCREEN_GROUP else f"{command.group}: {command.description}"
+        if command.group == SCREEN_GROUP:
+            return command.help
+        return f"{command.group}: {command.help}"
 
     @staticmethod
     def _help(command: KeyCommand) -> str:
-        extra = f" -- {command.help}" if command.help != command.description else ""
-        return f"Key: {command.key_text}{extra}"
+        return f"Key: {command.key_text}"
 
     async def discover(self) -> Hits:
         for command in self._commands():
