@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,16 @@ async def test_layout_holds_at_any_size(small_db: Path, size: tuple[int, int]) -
         await pilot.press("j", "d", "2")
         await pilot.pause()
         assert "Test Guide" in screen_text(app)
+
+
+async def test_a_broken_catalogue_at_start_stops_with_one_line(small_db: Path) -> None:
+    app = make_app(small_db, now=fixed_now)  # opens fine...
+    with sqlite3.connect(small_db) as other:  # ... then the file loses a table under it
+        other.execute("PRAGMA foreign_keys = OFF")
+        other.execute("DROP TABLE topics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.error_message is not None
+    assert str(small_db) in app.error_message
+    assert "\n" not in app.error_message
