@@ -24,7 +24,7 @@ def snapshot_app(tmp_path: Path) -> TuiguideApp:
         cat.set_status(first[3].id, "skipped")
         cat.set_note(first[1].id, "Worth a second read.\nCompare with the KV cache post.")
     app = make_app(db, now=fixed_now)
-    app.ANIMATION_LEVEL = "none"
+    app.animation_level = "none"  # belt and braces: conftest sets TEXTUAL_ANIMATIONS=none
     return app
 
 
