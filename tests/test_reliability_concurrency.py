@@ -36,7 +36,7 @@ def test_two_writers_and_an_importer_all_land(tmp_path: Path) -> None:
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, str(db), "1", "150", "a"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-        subprocess.Popen([sys.executable, "-m", "tuiguide.cli", "--db", str(db), "import", str(big)],
+        subprocess.Popen([sys.executable, "-m", "tuiguide", "--db", str(db), "import", str(big)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
         subprocess.Popen([sys.executable, "-c", WRITER, str(db), "151", "150", "b"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),

@@ -95,7 +95,7 @@ def _big_guide(n: int) -> str:
 
 
 def _tuiguide_cmd() -> list[str]:
-    return [sys.executable, "-m", "tuiguide.cli"]
+    return [sys.executable, "-m", "tuiguide"]
 
 
 def test_kill_9_during_import_leaves_all_or_nothing(tmp_path: Path) -> None:

@@ -382,6 +382,3 @@ def note(ctx: Context, item_id: str, text: str | None) -> None:
 from . import cli_feeds  # noqa: E402,F401,I001
 from . import cli_search  # noqa: E402,F401,I001
 from . import cli_study  # noqa: E402,F401,I001
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
