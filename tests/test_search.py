@@ -508,6 +508,20 @@ def test_inbox_entries_are_searchable(cat: Catalogue) -> None:
     assert [marked.text[s:e] for s, e in marked.spans] == ["wombat"]
 
 
+def test_entries_written_in_bulk_are_indexed_when_the_block_ends(cat: Catalogue) -> None:
+    _add_entries(cat)
+    conn = cat.conn
+    with transaction(conn), deferred_indexing(conn):
+        conn.execute(
+            "INSERT INTO feed_entries (feed_id, identity, title, summary, sort_at, fetched_at) "
+            "SELECT id, 'bulk', 'Capybara batching', '', 'x', 'x' FROM feeds LIMIT 1")
+        conn.execute("UPDATE feed_entries SET summary = 'quokka' WHERE identity = 'id0'")
+        assert search(cat, "in:feeds capybara").total == 0  # not yet
+    assert search(cat, "in:feeds capybara").total == 1
+    assert search(cat, "in:feeds quokka").total == 1
+    assert search(cat, "in:feeds speculative decoding").total == 1
+
+
 # ---------------------------------------------------------------------------- CLI
 def test_cli_search_json_and_table(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"

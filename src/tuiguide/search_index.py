@@ -4,8 +4,9 @@ count tables (migration m0003). Bulk deferral, rebuild, consistency checks.
 Triggers index and count every write as it happens. A bulk writer such as the guide importer
 wraps its transaction's body in :func:`deferred_indexing`: the triggers then only note the
 changed ids, and before the transaction commits the index catches up with one statement and
-the counts are recomputed in one pass each (FTS5 written from a trigger costs 5-7x more per
-row than one bulk insert).
+(when guide items changed) the counts are recomputed in one pass each. FTS5 written from a
+trigger costs 5-7x more per row than one bulk insert: a 50k-item guide, or a feed refresh's
+entries, should be written inside ``with transaction(conn), deferred_indexing(conn):``.
 """
 
 from __future__ import annotations
@@ -35,29 +36,33 @@ def deferred_indexing(conn: sqlite3.Connection) -> Iterator[None]:
         "placements_from = (SELECT COALESCE(max(id), 0) FROM placements)"
     )
     yield
-    flush_pending(conn)
-    recount(conn)
+    if flush_pending(conn):
+        recount(conn)  # only when guide items changed (not for feed entries alone)
     conn.execute("UPDATE search_control SET deferred = 0, placements_from = 0")
 
 
 def flush_pending(conn: sqlite3.Connection) -> int:
-    """Index the rows noted in ``search_pending``; return how many were re-indexed."""
+    """Index the rows noted in ``search_pending``; return how many resources were touched
+    (feed entries are indexed too but not counted: they change no progress counts)."""
     conn.execute(
         "INSERT OR IGNORE INTO search_pending (kind, id) SELECT 'r', resource_id FROM placements "
         "WHERE id > (SELECT placements_from FROM search_control) AND removed_at IS NULL"
     )
     pending_r = "SELECT id FROM search_pending WHERE kind = 'r'"
     pending_e = "SELECT id FROM search_pending WHERE kind = 'e'"
-    n = conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
-    if not n:
-        return 0
-    conn.execute(f"DELETE FROM resource_fts WHERE rowid IN ({pending_r})")
-    conn.execute(index_rows_sql(f"AND r.id IN ({pending_r})"))
-    if has_table(conn, "entry_fts"):
+    n_r, n_e = conn.execute(
+        "SELECT count(*) FILTER (WHERE kind = 'r'), count(*) FILTER (WHERE kind = 'e') "
+        "FROM search_pending"
+    ).fetchone()
+    if n_r:
+        conn.execute(f"DELETE FROM resource_fts WHERE rowid IN ({pending_r})")
+        conn.execute(index_rows_sql(f"AND r.id IN ({pending_r})"))
+    if n_e and has_table(conn, "entry_fts"):
         conn.execute(f"DELETE FROM entry_fts WHERE rowid IN ({pending_e})")
         conn.execute(index_entries_sql(f"WHERE e.id IN ({pending_e})"))
-    conn.execute("DELETE FROM search_pending")
-    return n
+    if n_r or n_e:
+        conn.execute("DELETE FROM search_pending")
+    return n_r
 
 
 def recount(conn: sqlite3.Connection) -> None:
