@@ -17,7 +17,7 @@ from tuiguide.ui.app import make_app
 from tuiguide.ui.browse import BrowseKey, BrowseScreen, register_browse_key
 from tuiguide.ui.commands import key_commands
 from tuiguide.ui.render import fit, safe
-from tuiguide.ui.sources import ListSource, SpecialNode, register_special_node
+from tuiguide.ui.sources import ItemSource, ListSource, SpecialNode, register_special_node
 from ui_support import fixed_now, make_catalogue, screen_text
 
 
@@ -145,3 +145,30 @@ async def test_after_write_refreshes_rows_and_counts(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.current_row.title != row.title  # Up next no longer holds it
         assert "1/6 done" in screen_text(app)
+
+
+async def test_a_list_shown_outside_the_tree_survives_tiers_and_reload(tmp_path: Path) -> None:
+    """Search results (for example) are a source shown with show_source, not a tree node."""
+    db = make_catalogue(tmp_path / "ext.db")
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        results = ItemSource(
+            screen.catalogue, screen.tier, key="search:alpha", label="Search: alpha", topic_id=1
+        )
+        screen.show_source(results)
+        await pilot.pause()
+        assert screen.item_list.count == 3
+        assert "Search: alpha · 3" in screen_text(app)
+        await pilot.press("2")
+        await pilot.pause()
+        assert screen.source.key == "search:alpha"
+        assert screen.item_list.count == 1
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.source.key == "search:alpha"
+        await pilot.press("h", "enter")  # enter on the tree's node shows that node again
+        await pilot.pause()
+        assert screen.source.key == "special:upnext"

@@ -273,16 +273,16 @@ class BrowseScreen(Screen[None]):
         # The message may be stale (keys typed fast): follow where the cursor is now.
         node = self.topic_tree.cursor_node
         info = node.data if node is not None else None
-        if info is None or not self._ready:
-            return
-        if info.key == self.node_key and self.source is not None and self.source.key == info.key:
-            return
+        if info is None or not self._ready or info.key == self.node_key:
+            return  # (the node may be showing another source, e.g. search results: keep it)
         self.show_node(info.key)
 
     def _tree_entered(self, node: TreeNode[NodeInfo]) -> None:
         """Enter in the tree: show that node's list and move into it, before the next key."""
         info = node.data
-        if info is not None and info.key != self.node_key:
+        if info is not None and (
+            info.key != self.node_key or self.source is None or self.source.key != info.key
+        ):
             self.show_node(info.key)
         self.set_focus(self.item_list)
 
@@ -318,9 +318,8 @@ class BrowseScreen(Screen[None]):
         row = self.item_list.current_row
         row_key = self.source.row_key(row) if self.source is not None and row is not None else None
         self.topic_tree.update_counts(self.catalogue, self.tier)
-        node = self.topic_tree.nodes_by_key.get(self.node_key)
-        if node is not None and node.data is not None:
-            self.show_source(node.data.make_source(self.catalogue, self.tier), row_key=row_key)
+        if self.source is not None:  # any source, not only tree nodes (e.g. search results)
+            self.show_source(self.source.for_tier(self.tier), row_key=row_key)
 
     def action_focus_pane(self, step: int) -> None:
         current = self._focused_pane()
@@ -392,14 +391,15 @@ class BrowseScreen(Screen[None]):
         """Re-read everything (another process, e.g. the CLI, may have changed the catalogue)."""
         try:
             self.topic_tree.build(self.catalogue, self.tier)
-            if self.node_key not in self.topic_tree.nodes_by_key:
+            vanished = self.node_key not in self.topic_tree.nodes_by_key
+            if vanished:
                 self.node_key = DEFAULT_NODE
             self.topic_tree.select_key(self.node_key)
-            if self.source is not None and self.source.key == self.node_key:
+            if vanished or self.source is None:
+                self.show_node(self.node_key)
+            else:
                 self.item_list.reload()
                 self._refresh_chrome()
-            else:
-                self.show_node(self.node_key)
         except (UserError, sqlite3.Error) as exc:
             self.notify(clean_text(str(exc)), severity="error", markup=False)
             return

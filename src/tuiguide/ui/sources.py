@@ -13,6 +13,7 @@ a unique ``key`` and a ``label``, implement ``count``/``page``/``row_key``/``ren
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,14 @@ class ListSource:
         """``row`` updated after ``changed`` (a resource) got a new status or note."""
         return row
 
+    def for_tier(self, tier: int | None) -> ListSource:
+        """This list at another tier (the tier tabs); a source without tiers is unchanged."""
+        if not self.supports_tiers:
+            return self
+        new = copy.copy(self)
+        new.tier = tier
+        return new
+
     def same_as(self, other: ListSource) -> bool:
         return type(self) is type(other) and self.key == other.key and self.tier == other.tier
 
@@ -104,11 +113,14 @@ class ItemSource(ListSource):
         self.label = label
         self.guide_id = guide_id
         self.topic_id = topic_id
-        self.empty_message = (
-            f"No Tier {tier} items here. Press 0 for all tiers." if tier else "No items here."
-        )
         # The detail pane names the guide only when there is more than one.
         self.show_guide = len(catalogue.guides()) > 1
+
+    @property
+    def empty_message(self) -> str:  # type: ignore[override]
+        if self.tier:
+            return f"No Tier {self.tier} items here. Press 0 for all tiers."
+        return "No items here."
 
     def count(self) -> int:
         return self.catalogue.count_items(self.guide_id, self.topic_id, self.tier)
@@ -154,9 +166,12 @@ class UpNextSource(ItemSource):
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
         super().__init__(catalogue, tier, key="special:upnext", label="Up next")
-        self.empty_message = (
-            f"Nothing left to read in Tier {tier}." if tier else "Nothing left to read. Well done!"
-        )
+
+    @property
+    def empty_message(self) -> str:  # type: ignore[override]
+        if self.tier:
+            return f"Nothing left to read in Tier {self.tier}."
+        return "Nothing left to read. Well done!"
 
     def count(self) -> int:
         return study.up_next_count(self.catalogue, tier=self.tier)
