@@ -243,6 +243,44 @@ def test_filters_alone_list_in_guide_order(cat: Catalogue) -> None:
     assert search(cat, "status:todo tier:3").total == 1
 
 
+@pytest.mark.parametrize("query", [
+    "tier:1", "tier:1,3", "tier:none", "status:todo", "topic:k", "topic:k tier:2",
+    "topic:quant status:done", "guide:search tier:2", "in:notes", "in:notes tier:2",
+])
+def test_filter_lists_match_a_plain_query(cat: Catalogue, query: str) -> None:
+    cat.import_text(SECOND_GUIDE, source="test:second")
+    cat.set_status(rid(cat, "https://example.com/vq"), "done")
+    cat.set_note(rid(cat, "https://example.com/flash"), "a note")
+    cat.set_note(rid(cat, "https://example.com/cpp"), "another")
+    results = search(cat, query, limit=1000)
+    parsed = results.query
+    where, params = ["p.removed_at IS NULL"], []
+    if parsed.tiers:
+        where.append("(" + " OR ".join("p.tier IS NULL" if t == 0 else f"p.tier = {t}"
+                                       for t in parsed.tiers) + ")")
+    if parsed.statuses:
+        where.append(f"r.status IN ({','.join(repr(x) for x in parsed.statuses)})")
+    if parsed.topics:
+        ids = [t.id for t in cat.topics() for spec in parsed.topics
+               if any(w.lower().startswith(spec) for w in t.title.split())]
+        marks = ",".join(map(str, ids))
+        where.append(f"(p.topic_id IN ({marks}) OR p.section_id IN ({marks}))")
+    if parsed.guides:
+        where.append("g.slug LIKE 'search%'")
+    if "note" in parsed.fields:
+        where.append("n.body IS NOT NULL")
+    expected = [
+        row[0] for row in cat.conn.execute(
+            "SELECT p.id FROM placements p JOIN resources r ON r.id = p.resource_id "
+            "JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id "
+            "LEFT JOIN notes n ON n.resource_id = r.id "
+            f"WHERE {' AND '.join(where)} ORDER BY g.position, t.position, p.position", params)
+    ]
+    assert [h.item.placement_id for h in results.hits] == expected
+    assert results.total == len(expected)
+    assert results.mode == "guide"
+
+
 def test_bad_filter_values_match_nothing_and_say_why(cat: Catalogue) -> None:
     for query in ("status:zz", "tier:x", "topic:nonexistent", "guide:nope", "flash status:zz"):
         results = search(cat, query)
