@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from ..catalogue import Catalogue
 from ..db import utcnow
+from . import feed_keys  # noqa: F401 (registers the Inbox node and the feed keys)
 from .browse import BrowseScreen
 from .commands import KeyCommandsProvider
 

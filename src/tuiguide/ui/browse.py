@@ -160,6 +160,8 @@ class BrowseScreen(Screen[None]):
         if action == "extra_key" and parameters:
             key = EXTRA_KEYS.get(str(parameters[0]))
             return key is not None and key.available(self)
+        if action in ("cycle_status", "set_status") and self.source is not None:
+            return self.source.has_status  # e.g. Inbox rows: the footer leaves room for f/x
         return True
 
     # ------------------------------------------------------------------ start-up

@@ -166,13 +166,16 @@ class FeedsScreen(Screen[bool]):
         self._feeds = feeds.list_feeds(self.catalogue.conn)
         table = self.table
         table.clear()
+        name_width = self._name_width()
         for f in self._feeds:
             state = f.state
             label = STATE_NAMES[state]
             if f.last_status is not None:
                 label += f" ({f.last_status})"
+            name = Text(clean_text(f.name, limit=200), no_wrap=True)
+            name.truncate(name_width, overflow="ellipsis")
             table.add_row(
-                Text(clean_text(f.name, limit=60)),
+                name,
                 Text(label, style=STATE_STYLES[state]),
                 Text(_when(f.last_success_at), style="" if f.last_success_at else "dim"),
                 Text(str(f.stored_count), justify="right"),
@@ -184,6 +187,16 @@ class FeedsScreen(Screen[bool]):
             table.move_cursor(row=index)
         self._show_title()
         self._show_detail()
+
+    def _name_width(self) -> int:
+        """The feed column's width: the other columns (about 49 cells with padding and the
+        scrollbar) keep their room, so "New" stays on screen at 80 columns."""
+        width = self.size.width or self.app.size.width
+        return max(12, min(60, width - 49))
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._feeds:
+            self.reload()
 
     def _show_title(self) -> None:
         n = len(self._feeds)

@@ -89,6 +89,7 @@ class FileDialog(ModalScreen[FileChoice | None]):
         padding: 0 1;
     }
     FileDialog #file-entry {
+        max-height: 3;
         margin-bottom: 1;
         text-style: bold;
     }
@@ -154,6 +155,16 @@ class FileDialog(ModalScreen[FileChoice | None]):
         topics = self.query_one("#file-topics", OptionList)
         topics.highlighted = 0 if topics.option_count else None
         topics.focus()
+        self._fit_topics()
+
+    def on_resize(self) -> None:
+        self._fit_topics()
+
+    def _fit_topics(self) -> None:
+        """Shorten the topic list on small terminals so the tier line stays on screen (the
+        box may use 90% of the height: borders 2, title up to 3 + 1, margin 1, tier 1)."""
+        room = int(self.app.size.height * 0.9) - 8
+        self.query_one("#file-topics", OptionList).styles.max_height = max(3, min(16, room))
 
     @property
     def tier(self) -> int | None:

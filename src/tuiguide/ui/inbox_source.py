@@ -31,6 +31,7 @@ class InboxSource(ListSource):
     key = INBOX_KEY
     label = "Inbox"
     supports_tiers = False
+    has_status = False
     empty_message = "The Inbox is empty. Press r to fetch new posts from your feeds."
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
@@ -106,5 +107,5 @@ INBOX_NODE = SpecialNode(
     icon=NEW_GLYPH,
     make_source=lambda cat, tier: InboxSource(cat, tier),
     badge=inbox_badge,
-    order=15,
+    order=25,  # after "All items"
 )

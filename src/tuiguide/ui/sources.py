@@ -41,6 +41,8 @@ class ListSource:
     key: str = "source"
     label: str = "Items"
     supports_tiers: bool = True
+    has_status: bool = True
+    """False when no row has a reading status: the status keys are hidden (footer) and off."""
     empty_message: str = "Nothing here."
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:

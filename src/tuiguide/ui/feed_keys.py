@@ -1,0 +1,377 @@
+"""Feeds in the main screen: the Inbox node and the keys that work on it.
+
+Importing this module (``ui/app.py`` does) registers, through the browse screen's extension
+points, the "Inbox" tree node and the keys
+
+* ``r`` refresh every feed in a worker thread: keys keep working, a one-line progress bar
+  under the list shows feeds done/total, each feed that lands updates the Inbox count (and
+  the list when the Inbox shows), and a notification sums up new entries and failures;
+* ``i`` show the Inbox;
+* ``f`` file the entry under the cursor into the guide (topic and tier suggested);
+* ``x`` dismiss it;
+* ``F`` the feeds screen (add, remove, see each feed's state).
+
+``o``/``c`` (open, copy) are the browse screen's own: an Inbox row's link is only ever an
+http(s) URL. Per-app state (the running refresh, the fetch limits) lives in a
+:class:`FeedControl`; tests shrink the limits with :func:`set_fetch_settings`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+from textual.widget import Widget
+
+from .. import inbox
+from ..db import describe_sqlite_error
+from ..errors import UserError
+from ..feeds import RefreshProgress, RefreshReport
+from ..feeds_fetch import FetchSettings
+from ..inbox import InboxEntry
+from ..models import Item
+from ..sanitize import clean_text
+from .browse import BrowseKey, BrowseScreen, register_browse_key
+from .feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
+from .feeds_screen import FeedsScreen
+from .inbox_source import INBOX_KEY, INBOX_NODE, InboxSource
+from .render import fit, progress_bar
+from .sources import register_special_node
+
+if TYPE_CHECKING:
+    from ..feeds import FeedOutcome
+
+NAMES_IN_SUMMARY = 3
+
+
+class FeedControl:
+    """One app's feed state: the refresh in flight, its progress, and the fetch limits."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.settings: FetchSettings | None = None
+        """Limits for refreshes started from this app (None: the defaults)."""
+        self.runner: RefreshRunner | None = None
+        self.done = 0
+        self.total = 0
+        self.new = 0
+        self.failed = 0
+        self.reports: list[tuple[RefreshReport | None, str | None]] = []
+        """Every finished refresh's (report, error), oldest first (tests read it)."""
+
+    @property
+    def running(self) -> bool:
+        return self.runner is not None and self.runner.running
+
+    def stop(self) -> None:
+        """Stop waiting for feeds still in flight (the app is closing)."""
+        if self.runner is not None:
+            self.runner.stop()
+
+
+_CONTROLS: WeakKeyDictionary[App, FeedControl] = WeakKeyDictionary()
+
+
+def feed_control(app: App) -> FeedControl:
+    control = _CONTROLS.get(app)
+    if control is None:
+        control = _CONTROLS[app] = FeedControl(app)
+    return control
+
+
+def set_fetch_settings(app: App, settings: FetchSettings | None) -> None:
+    """Fetch limits (timeouts, size cap, parallelism) for refreshes started in ``app``."""
+    feed_control(app).settings = settings
+
+
+# --------------------------------------------------------------------------- progress bar
+class RefreshBar(Widget):
+    """`` ⟳ Feeds 2/5 ━━━━━━━━━━ 3 new · 1 failed `` under the list while a refresh runs.
+
+    It also stops the refresh when it is unmounted (the app is closing), so a feed that
+    never answers cannot hold the process open after the user quits.
+    """
+
+    DEFAULT_CSS = """
+    RefreshBar {
+        height: 1;
+        width: 1fr;
+        display: none;
+        background: $panel;
+        color: $foreground;
+    }
+    RefreshBar.-active {
+        display: block;
+    }
+    """
+
+    def __init__(self, control: FeedControl) -> None:
+        super().__init__(id="feeds-progress")
+        self.control = control
+
+    def render(self) -> Text:
+        c = self.control
+        width = self.size.width
+        head = Text(" ⟳ ", style="bold cyan")
+        head.append("Refreshing feeds ", style="bold")
+        head.append(f"{c.done}/{c.total}")
+        tail = Text()
+        if c.new:
+            tail.append(f" {c.new} new", style="bold")
+        if c.failed:
+            tail.append(" ·" if c.new else "")
+            tail.append(f" {c.failed} failed", style="yellow")
+        bar_width = min(20, width - head.cell_len - tail.cell_len - 2)
+        line = head
+        if bar_width >= 4:
+            line.append(" ")
+            line.append_text(progress_bar(c.done, c.total, bar_width))
+        line.append_text(tail)
+        return fit(line, width)
+
+    def on_unmount(self) -> None:
+        self.control.stop()
+
+
+def _bar(screen: BrowseScreen) -> RefreshBar:
+    """The screen's progress bar, mounted under the list on first use."""
+    found = screen.query(RefreshBar)
+    if found:
+        return found.first()
+    bar = RefreshBar(feed_control(screen.app))
+    screen.centre.mount(bar)
+    return bar
+
+
+# --------------------------------------------------------------------------- counts
+def _showing_inbox(screen: BrowseScreen) -> bool:
+    return isinstance(screen.source, InboxSource)
+
+
+def _entry(screen: BrowseScreen) -> InboxEntry | None:
+    row = screen.current_row
+    return row if _showing_inbox(screen) and isinstance(row, InboxEntry) else None
+
+
+def _update_inbox(screen: BrowseScreen) -> None:
+    """The Inbox's count in the tree (and its list, re-queried, when it shows)."""
+    if not screen.is_attached:
+        return
+    if _showing_inbox(screen):
+        screen.after_write()  # the list, the list title and every count
+        return
+    node = screen.topic_tree.nodes_by_key.get(INBOX_KEY)
+    if node is not None and node.data is not None:
+        node.data.badge = str(inbox.inbox_count(screen.catalogue.conn))
+        node.refresh()
+
+
+def _notify_error(screen: BrowseScreen, exc: BaseException) -> None:
+    if isinstance(exc, sqlite3.Error):
+        message = describe_sqlite_error(exc, screen.catalogue.path)
+    else:
+        message = clean_text(str(exc), limit=300)
+    screen.notify(message, severity="error", markup=False)
+
+
+# --------------------------------------------------------------------------- r: refresh
+def _summary(report: RefreshReport, *, inbox_shown: bool) -> tuple[str, str]:
+    """The end-of-refresh notification and its severity."""
+    checked = len(report.outcomes) - len(report.skipped)
+    new = report.new_entries
+    text = f"{new} new post{'s' if new != 1 else ''}" if new else "Nothing new"
+    text += f", {report.inbox_count} in the Inbox"
+    if report.inbox_count and not inbox_shown:
+        text += " (i shows it)"
+    text += "."
+    if report.failed:
+        text += f" {len(report.failed)} of {checked} feeds failed: "
+        text += _names(report.failed, with_message=True) + ". F shows each feed's state."
+    if report.skipped:
+        text += f" {len(report.skipped)} waiting (the server asked to retry later): "
+        text += _names(report.skipped) + "."
+    return clean_text(text, limit=600), "warning" if report.failed else "information"
+
+
+def _names(outcomes: list[FeedOutcome], *, with_message: bool = False) -> str:
+    parts = []
+    for o in outcomes[:NAMES_IN_SUMMARY]:
+        name = clean_text(o.feed.name, limit=40)
+        if with_message and o.message:
+            name += f" ({clean_text(o.message, limit=60)})"
+        parts.append(name)
+    if len(outcomes) > NAMES_IN_SUMMARY:
+        parts.append(f"and {len(outcomes) - NAMES_IN_SUMMARY} more")
+    return "; ".join(parts)
+
+
+def refresh_feeds(screen: BrowseScreen) -> None:
+    """``r``: fetch every feed in the background; the Inbox fills in as feeds land."""
+    app = screen.app
+    control = feed_control(app)
+    if control.running:
+        screen.notify(
+            f"Already refreshing ({control.done}/{control.total} feeds done).", timeout=2
+        )
+        return
+    try:
+        followed = screen.catalogue.conn.execute("SELECT count(*) FROM feeds").fetchone()[0]
+    except sqlite3.Error as exc:
+        _notify_error(screen, exc)
+        return
+    if not followed:
+        screen.notify("No feeds followed yet. Press F to add one.", severity="warning")
+        return
+    control.done, control.total, control.new, control.failed = 0, followed, 0, 0
+    bar = _bar(screen)
+
+    def landed(progress: RefreshProgress) -> None:
+        control.done, control.total = progress.done, progress.total
+        control.new += progress.outcome.new_entries
+        control.failed += progress.outcome.result == "failed"
+        bar.refresh()
+        _update_inbox(screen)
+
+    def finished(report: RefreshReport | None, error: str | None) -> None:
+        control.reports.append((report, error))
+        bar.remove_class("-active")
+        _update_inbox(screen)
+        if error is not None or report is None:
+            screen.notify(
+                clean_text(f"Refresh failed: {error}", limit=400), severity="error", markup=False
+            )
+            return
+        message, severity = _summary(report, inbox_shown=_showing_inbox(screen))
+        screen.notify(message, title="Feeds refreshed", severity=severity,  # type: ignore[arg-type]
+                      markup=False, timeout=8 if report.failed else 5)
+
+    control.runner = RefreshRunner(app, screen.catalogue, settings=control.settings)
+    if control.runner.start(landed, finished):
+        bar.add_class("-active")
+        bar.refresh()
+
+
+# --------------------------------------------------------------------------- i: the Inbox
+def show_inbox(screen: BrowseScreen) -> None:
+    """``i``: the Inbox in the list, the cursor in it."""
+    screen.topic_tree.select_key(INBOX_KEY)
+    if not _showing_inbox(screen):
+        screen.show_node(INBOX_KEY)
+    screen.set_focus(screen.item_list)
+
+
+# --------------------------------------------------------------------------- f, x: triage
+def file_current(screen: BrowseScreen) -> None:
+    """``f``: the filing dialog for the entry under the cursor; on enter it joins the guide."""
+    entry = _entry(screen)
+    if entry is None:
+        return
+
+    def filed(item: Item) -> None:
+        where = clean_text(item.topic, limit=60)
+        if item.topic_number:
+            where = f"{clean_text(item.topic_number)}. {where}"
+        tier = f"Tier {item.tier}" if item.tier else "untiered"
+        screen.notify(
+            f"Filed “{clean_text(item.title, limit=60)}” in {where} · {tier}", markup=False
+        )
+        _after_triage(screen)
+
+    def failed(message: str) -> None:
+        screen.notify(clean_text(message, limit=300), severity="warning", markup=False)
+
+    try:
+        file_with_dialog(screen.app, screen.catalogue, entry, filed, failed)
+    except (UserError, sqlite3.Error) as exc:
+        _notify_error(screen, exc)
+
+
+def dismiss_current(screen: BrowseScreen) -> None:
+    """``x``: the entry under the cursor leaves the Inbox (``tuiguide dismiss --undo``)."""
+    entry = _entry(screen)
+    if entry is None:
+        return
+    try:
+        dismiss_entry(screen.catalogue, entry)
+    except (UserError, sqlite3.Error) as exc:
+        _notify_error(screen, exc)
+        _after_triage(screen)  # e.g. filed meanwhile by another process: show that
+        return
+    screen.notify(
+        f"Dismissed “{clean_text(entry.title, limit=60)}” "
+        f"(tuiguide dismiss --undo {entry.id} brings it back)",
+        markup=False,
+        timeout=3,
+    )
+    _after_triage(screen)
+
+
+def _after_triage(screen: BrowseScreen) -> None:
+    """The entry left the Inbox: re-query the list (the cursor moves to the next entry)."""
+    try:
+        screen.after_write()
+    except sqlite3.Error as exc:
+        _notify_error(screen, exc)
+
+
+# --------------------------------------------------------------------------- F: feeds
+def open_feeds_screen(screen: BrowseScreen) -> None:
+    """``F``: the feeds screen; on return the Inbox count (and list) are read again."""
+    control = feed_control(screen.app)
+
+    def closed(changed: bool | None) -> None:
+        try:
+            screen.after_write() if _showing_inbox(screen) else _update_inbox(screen)
+        except sqlite3.Error as exc:
+            _notify_error(screen, exc)
+
+    screen.app.push_screen(FeedsScreen(screen.catalogue, settings=control.settings), closed)
+
+
+# --------------------------------------------------------------------------- registration
+class FeedKeys:
+    """The bindings, in footer order (ids are what help, the palette and keymaps use)."""
+
+    BINDINGS: ClassVar[list[BrowseKey]] = [
+        BrowseKey(
+            Binding("f", "", "File", id="inbox.file",
+                    tooltip="File the Inbox entry into the guide (topic and tier suggested)"),
+            run=file_current,
+            available=lambda screen: _entry(screen) is not None,
+        ),
+        BrowseKey(
+            Binding("x", "", "Dismiss", id="inbox.dismiss",
+                    tooltip="Dismiss the Inbox entry (it never comes back)"),
+            run=dismiss_current,
+            available=lambda screen: _entry(screen) is not None,
+        ),
+        BrowseKey(
+            Binding("r", "", "Refresh", id="feeds.refresh",
+                    tooltip="Refresh every feed in the background (new posts go to the Inbox)"),
+            run=refresh_feeds,
+        ),
+        BrowseKey(
+            Binding("i", "", "Inbox", id="inbox.show", show=False,
+                    tooltip="Show the Inbox: new posts from your feeds"),
+            run=show_inbox,
+        ),
+        BrowseKey(
+            Binding("F", "", "Feeds", id="feeds.screen", show=False,
+                    tooltip="Feeds: add, remove and see each feed's state"),
+            run=open_feeds_screen,
+        ),
+    ]
+
+
+def register() -> None:
+    """Add the Inbox node and the feed keys to the browse screen (idempotent)."""
+    register_special_node(INBOX_NODE)
+    for key in FeedKeys.BINDINGS:
+        register_browse_key(key)
+
+
+register()
