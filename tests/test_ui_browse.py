@@ -10,7 +10,7 @@ import pytest
 from tuiguide.catalogue import Catalogue
 from tuiguide.ui.app import make_app
 from tuiguide.ui.browse import STATE_KEY, BrowseScreen
-from ui_support import fixed_now, make_catalogue, screen_text
+from ui_support import down_to_topic, fixed_now, make_catalogue, screen_text
 
 
 @pytest.fixture
@@ -57,8 +57,8 @@ async def test_navigate_to_a_topic_with_the_tree(small_db: Path) -> None:
         screen = browse(app)
         await pilot.press("h")  # focus the tree
         assert screen.focused is screen.topic_tree
-        # Up next -> All items -> the guide -> 1. Alpha Topic -> 2. Beta Topic
-        await pilot.press("j", "j", "j", "j")
+        # Up next, All items, ... -> the guide -> 1. Alpha Topic -> 2. Beta Topic
+        await pilot.press(*down_to_topic(2))
         await pilot.pause()
         assert screen.node_key == "topic:2"
         assert titles(screen) == ["Beta one", "Beta deep", "Script link"]
@@ -79,7 +79,7 @@ async def test_tier_keys_filter_the_list_and_the_counts(small_db: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = browse(app)
-        await pilot.press("h", "j", "j", "j")  # 1. Alpha Topic, from the tree
+        await pilot.press("h", *down_to_topic(1))  # 1. Alpha Topic, from the tree
         await pilot.pause()
         assert titles(screen) == ["Alpha one", "Alpha two", "Alpha three"]
         assert screen.tier_tabs.counts == {None: 3, 1: 2, 2: 1}
@@ -205,7 +205,7 @@ async def test_reopens_where_the_user_left(small_db: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = browse(app)
-        await pilot.press("h", "j", "j", "j", "j", "enter")  # 2. Beta Topic
+        await pilot.press("h", *down_to_topic(2), "enter")  # 2. Beta Topic
         await pilot.press("3", "j")  # Tier 3, second row
         await pilot.pause()
         assert screen.item_list.current_row.title == "Script link"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tuiguide.catalogue import Catalogue
-from ui_support import make_catalogue
+from ui_support import down_to_topic, make_catalogue
 
 from hostile import hostile_guide
 
@@ -98,8 +98,8 @@ def test_start_navigate_change_status_and_quit_cleanly(tmp_path: Path, terminal:
     assert terminal.flag("alternate_on") == "1"
 
     # Typed fast, as a user does: keys right after a focus move must reach the new pane.
-    # Tree: Up next, All items, the guide, 1., 2. Beta Topic; enter; then the list's 2nd row.
-    terminal.keys("h", "j", "j", "j", "j", "Enter", "j")
+    # Tree: Up next, All items, ..., the guide, 1., 2. Beta Topic; enter; the list's 2nd row.
+    terminal.keys("h", *down_to_topic(2), "Enter", "j")
     screen = terminal.wait_for(
         lambda s: "2. Beta Topic · 3" in s and "Deep beta." in s, "Beta deep in the Beta topic"
     )

@@ -47,6 +47,18 @@ def fixed_now() -> str:
     return FIXED_NOW
 
 
+def down_to_topic(n: int) -> tuple[str, ...]:
+    """Keys from the tree's first node to the ``n``-th topic node of the only guide.
+
+    Features add nodes above the guide (Up next, All items, Inbox, Notes...): count them
+    rather than hard-coding how many there are.
+    """
+    import tuiguide.ui.app  # noqa: F401 (registers every feature's nodes)
+    from tuiguide.ui.sources import SPECIAL_NODES
+
+    return ("j",) * (len(SPECIAL_NODES) + n)
+
+
 def make_catalogue(path: Path, text: str = SMALL_GUIDE) -> Path:
     """A real catalogue file at ``path`` holding the guide ``text`` (no bundled guide)."""
     with Catalogue.open(path, seed=False, now=fixed_now) as cat:

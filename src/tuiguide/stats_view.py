@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -84,7 +85,8 @@ def topics_table(stats: Stats) -> Table:
     """One bar per topic, in guide order."""
     guides = {t.guide for t in stats.topics}
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column("Topic", overflow="ellipsis", no_wrap=True, max_width=48)
+    # Wrappable column of no-wrap cells: on a narrow screen the titles are cut, not the bars.
+    table.add_column("Topic", overflow="ellipsis", max_width=48)
     table.add_column("", no_wrap=True)
     table.add_column("Done", justify="right", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
@@ -92,7 +94,7 @@ def topics_table(stats: Stats) -> Table:
         label = clean_text(t.label)
         if len(guides) > 1:
             label = f"{clean_text(t.guide, limit=20)} › {label}"
-        table.add_row(Text(label), *_counts_row(t.counts))
+        table.add_row(Text(label, no_wrap=True, overflow="ellipsis"), *_counts_row(t.counts))
     return table
 
 
@@ -165,20 +167,47 @@ def format_pace(pace: float) -> str:
     return f"{pace:.1f}" if pace >= 10 else f"{pace:.2f}".rstrip("0").rstrip(".")
 
 
-def summary_line(stats: Stats) -> Text:
+class Pieces:
+    """Short texts on one line, ``gap`` apart, going to the next line between two pieces
+    (never inside one) when the width runs out."""
+
+    def __init__(self, pieces: list[Text], gap: str = "   ") -> None:
+        self.pieces = pieces
+        self.gap = gap
+
+    def lines(self, width: int) -> list[Text]:
+        lines = [Text()]
+        for piece in self.pieces:
+            line = lines[-1]
+            if line.cell_len and line.cell_len + len(self.gap) + piece.cell_len > width:
+                line = Text()
+                lines.append(line)
+            if line.cell_len:
+                line.append(self.gap)
+            line.append_text(piece)
+        return lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.lines(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max((piece.cell_len for piece in self.pieces), default=0)
+        whole = self.lines(10**6)[0].cell_len
+        return Measurement(min(widest, options.max_width), min(whole, options.max_width))
+
+    @property
+    def plain(self) -> str:
+        return self.gap.join(piece.plain for piece in self.pieces)
+
+
+def summary_line(stats: Stats) -> Pieces:
     days = "day" if stats.streak == 1 else "days"
-    return Text.assemble(
-        ("Streak ", "bold"),
-        f"{stats.streak} {days}",
-        "   ",
-        ("Pace ", "bold"),
-        f"{format_pace(stats.pace)}/week (last 4 weeks)",
-        "   ",
-        ("Finished ", "bold"),
-        str(stats.finished_total),
-        "   ",
-        (f"as of {stats.today.isoformat()}", "dim"),
-    )
+    return Pieces([
+        Text.assemble(("Streak ", "bold"), f"{stats.streak} {days}"),
+        Text.assemble(("Pace ", "bold"), f"{format_pace(stats.pace)}/week (last 4 weeks)"),
+        Text.assemble(("Finished ", "bold"), str(stats.finished_total)),
+        Text(f"as of {stats.today.isoformat()}", style="dim"),
+    ])
 
 
 def render_stats(stats: Stats) -> RenderableType:

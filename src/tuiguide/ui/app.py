@@ -21,6 +21,7 @@ from ..db import utcnow
 from . import feed_keys  # noqa: F401 (registers the Inbox node and the feed keys)
 from .browse import BrowseScreen
 from .commands import KeyCommandsProvider
+from .study_keys import NOTES_NODE  # noqa: F401 (importing registers the study keys)
 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
 EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"

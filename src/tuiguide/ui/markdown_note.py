@@ -19,8 +19,17 @@ EMPTY_HINT = "No note yet — press n to write one."
 
 
 def note_markdown(body: str) -> Markdown:
-    """The note as a Rich Markdown renderable (no clickable links, no escapes)."""
-    return Markdown(clean_text(body, multiline=True), hyperlinks=False)
+    """The note as a Rich Markdown renderable (no clickable links, no escapes).
+
+    A line break typed in the editor stays a line break (as in GitHub comments or Obsidian):
+    CommonMark would join the lines of a paragraph, and a note is not a typeset document.
+    """
+    markdown = Markdown(clean_text(body, multiline=True), hyperlinks=False)
+    for token in markdown.parsed:
+        for child in token.children or ():
+            if child.type == "softbreak":
+                child.type = "hardbreak"
+    return markdown
 
 
 def note_renderable(body: str | None, empty_hint: str = EMPTY_HINT) -> RenderableType:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..models import Item
 from ..sanitize import clean_text
+from .markdown_note import note_markdown
 
 GLYPHS = {"todo": "○", "reading": "◐", "done": "●", "skipped": "⊘"}
 GLYPH_STYLES = {
@@ -24,8 +25,7 @@ GLYPH_STYLES = {
 }
 STATUS_NAMES = {"todo": "To do", "reading": "Reading", "done": "Done", "skipped": "Skipped"}
 TITLE_STYLES = {"todo": "", "reading": "bold", "done": "dim", "skipped": "dim strike"}
-NOTE_PREVIEW_LINES = 8
-NOTE_PREVIEW_CHARS = 600
+NOTE_DETAIL_CHARS = 10_000
 
 
 def safe(
@@ -107,16 +107,14 @@ def where_line(item: Item, *, show_guide: bool = True) -> Text:
     return text
 
 
-def note_preview(note: str) -> Text:
-    """The start of a note: its first lines, cut with an ellipsis."""
-    body = clean_text(note, multiline=True).strip("\n")
-    lines = body.splitlines()
-    cut = len(lines) > NOTE_PREVIEW_LINES or len(body) > NOTE_PREVIEW_CHARS
-    body = "\n".join(lines[:NOTE_PREVIEW_LINES])[:NOTE_PREVIEW_CHARS]
-    text = Text(body)
-    if cut:
-        text.append(" …", style="dim")
-    return text
+def note_detail(note: str) -> list[RenderableType]:
+    """A note as Markdown; a very long one is cut (Markdown of 100k characters takes a
+    second to lay out, on every cursor move) with a pointer to the editor."""
+    if len(note) <= NOTE_DETAIL_CHARS:
+        return [note_markdown(note)]
+    more = Text(f"… {len(note) - NOTE_DETAIL_CHARS:,} more characters: press n to read it all",
+                style="dim italic")
+    return [note_markdown(note[:NOTE_DETAIL_CHARS]), more]
 
 
 def item_detail(item: Item, *, show_guide: bool = True) -> RenderableType:
@@ -140,7 +138,7 @@ def item_detail(item: Item, *, show_guide: bool = True) -> RenderableType:
         parts.append(Text())
         when = date_of(item.note_updated_at)
         parts.append(Rule(Text(f"Note{f' · {when}' if when else ''}"), align="left", style="dim"))
-        parts.append(note_preview(item.note))
+        parts.extend(note_detail(item.note))
     return Group(*parts)
 
 

@@ -6,6 +6,7 @@ and shows ``done/total`` for the current tier at the right edge, the title cut t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -24,6 +25,13 @@ from .render import counts_badge, safe
 from .sources import ItemSource, ListSource, SpecialNode
 
 MIN_LABEL_WIDTH = 12
+_PROGRESS_BADGE = re.compile(r"(\d+)/(\d+)")
+
+
+def badge_progress(badge: str) -> tuple[int, int] | None:
+    """(done, total) when a badge is a ``done/total`` count (drawn as a bar), else None."""
+    match = _PROGRESS_BADGE.fullmatch(badge)
+    return (int(match[1]), int(match[2])) if match else None
 
 
 @dataclass
@@ -60,6 +68,22 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
 
     HELP_GROUP = "Topic tree"
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = Tree.COMPONENT_CLASSES | {
+        "topic-tree--progress-done",
+        "topic-tree--progress-left",
+    }
+
+    DEFAULT_CSS = """
+    TopicTree > .topic-tree--progress-done {
+        background: $success 50%;
+        color: $foreground;
+    }
+    TopicTree > .topic-tree--progress-left {
+        background: $foreground 15%;
+        color: $foreground 80%;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter_node", "Show this list", show=False, id="tree.enter"),
         Binding("down,j", "cursor_down", "Next node", show=False, id="tree.down"),
@@ -93,6 +117,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         self.guide_depth = 3
         self.auto_expand = False
         self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
+        self._badge_width = 0  # the widest done/total badge: every bar has this width
 
     # ------------------------------------------------------------------ building
     def build(self, catalogue: Catalogue, tier: int | None) -> None:
@@ -156,6 +181,11 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
                     counts = topic.counts(tier)
                     tnode.data.badge = counts_badge(counts.done, counts.total)
                     tnode.refresh()
+        self._badge_width = max(
+            (len(n.data.badge) for n in self.nodes_by_key.values()
+             if n.data is not None and badge_progress(n.data.badge)),
+            default=0,
+        )
 
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
@@ -213,17 +243,40 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
             self.scrollable_content_region.width - depth * self.guide_depth - len(icon),
             MIN_LABEL_WIDTH,
         )
-        badge = Text(info.badge, style="dim")
+        progress = badge_progress(info.badge)
+        if progress is not None:
+            badge = self._progress_badge(info.badge, *progress)
+        else:
+            badge = Text(info.badge, style="dim")
         title = info.title.copy()
         title.no_wrap = True
         room = width - badge.cell_len - (1 if badge.cell_len else 0)
         title.truncate(max(room, 1), overflow="ellipsis")
         gap = max(width - title.cell_len - badge.cell_len, 1 if badge.cell_len else 0)
-        label = Text.assemble(title, " " * gap, badge)
+        label = Text.assemble(title, " " * gap, badge if progress is None else badge.plain)
         label.stylize(style)
+        if progress is not None:  # the bar's colours win over the cursor line's
+            offset = len(label) - len(badge)
+            for span in badge.spans:
+                label.stylize(span.style, offset + span.start, offset + span.end)
         if icon:
             return Text.assemble((icon, base_style + Style(dim=True)), label)
         return label
+
+
+    def _progress_badge(self, badge: str, done: int, total: int) -> Text:
+        """``done/total`` on a bar: the done share of its cells coloured (no extra width)."""
+        text = Text(badge.rjust(self._badge_width))
+        filled = round(text.cell_len * done / total) if total else 0
+        if done and not filled:
+            filled = 1
+        elif done < total and filled == text.cell_len:
+            filled -= 1
+        done_style = self.get_component_rich_style("topic-tree--progress-done")
+        left_style = self.get_component_rich_style("topic-tree--progress-left")
+        text.stylize(done_style, 0, filled)
+        text.stylize(left_style, filled, text.cell_len)
+        return text
 
 
 def _topic_title(topic: Topic) -> Text:
