@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -136,6 +137,8 @@ class BrowseScreen(Screen[None]):
         self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
         self.detail_pane = DetailPane(id="detail")
         self._add_extra_keys()
+        self.source_shown: Signal[ListSource] = Signal(self, "source_shown")
+        """Published after :meth:`show_source` (search closes its bar when another list shows)."""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -233,6 +236,7 @@ class BrowseScreen(Screen[None]):
         self._refresh_chrome()
         self._save_state_soon()
         self.refresh_bindings()  # keys that apply to some sources only (BrowseKey.available)
+        self.source_shown.publish(source)
 
     @property
     def current_row(self) -> Any:
