@@ -20,7 +20,7 @@ from tuiguide.ui.help_screen import HelpScreen
 from tuiguide.ui.note_editor import NoteEditor
 from tuiguide.ui.stats_screen import StatsScreen
 from tuiguide.ui.study_keys import NOTES_KEY, NotesSource, note_age, note_first_line
-from ui_support import screen_text, terminal_output
+from ui_support import screen_lines, screen_text, terminal_output
 
 SIZE = (120, 36)
 READING_ORDER = ["A1", "B1", "Shared", "A2", "B2", "G2", "A3", "B3", "G0"]
@@ -98,16 +98,21 @@ async def test_note_written_in_the_app_is_there_after_a_restart(db: Path, clock:
         assert current_title(app) == "A1"
         assert badge(screen, NOTES_KEY) == "0"
         assert "n Note" in screen_text(app)  # the footer shows the key at this width
-        await write_note(pilot, app, *"Memory bound!", "enter", *"- decode is **slow**")
+        await write_note(
+            pilot, app, *"Memory bound!", "enter", *"see the KV post", "enter",
+            *"- decode is **slow**",
+        )
         screen = browse(app)
-        # The detail pane shows the note as Markdown, at once: a bullet, no asterisks.
+        # The detail pane shows the note as Markdown, at once: a bullet, no asterisks, and
+        # the line break typed after the first line kept.
         text = screen_text(app)
-        assert "Memory bound!" in text
+        first_line = next(line for line in text.splitlines() if "Memory bound!" in line)
+        assert "see the KV post" not in first_line and "see the KV post" in text
         assert "• decode is slow" in text
         assert "**slow**" not in text
         assert badge(screen, NOTES_KEY) == "1"
         await pilot.press("q")
-    assert stored_note(db, "A1") == "Memory bound!\n- decode is **slow**"
+    assert stored_note(db, "A1") == "Memory bound!\nsee the KV post\n- decode is **slow**"
 
     again = make_app(db, now=clock)
     async with again.run_test(size=SIZE) as pilot:
@@ -117,7 +122,9 @@ async def test_note_written_in_the_app_is_there_after_a_restart(db: Path, clock:
         assert "Memory bound!" in text and "• decode is slow" in text
         await pilot.press("n")
         await pilot.pause()
-        assert again.screen.query_one(TextArea).text == "Memory bound!\n- decode is **slow**"
+        assert again.screen.query_one(TextArea).text == (
+            "Memory bound!\nsee the KV post\n- decode is **slow**"
+        )
 
 
 async def test_note_autosaves_while_the_editor_is_open(db: Path, clock: Clock) -> None:
@@ -461,3 +468,13 @@ async def test_study_keys_are_in_the_help_screen_and_the_palette(db: Path, clock
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         assert current_title(app) == "B1"
+
+
+async def test_footer_overflow_shows_no_stray_letter_at_80_columns(db: Path, clock: Clock) -> None:
+    """More keys than 80 columns hold: the palette key still covers the last cell."""
+    app = make_app(db, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert footer.startswith("space Status")
+        assert footer.endswith("▏^p palette ")
