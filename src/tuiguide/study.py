@@ -53,6 +53,90 @@ def _first_placements(guide_id: int | None, tier: int | None = None) -> tuple[st
     return _FIRST_PLACEMENTS.format(guide_filter=" ".join(filters)), params
 
 
+# Paging "Up next" without ranking every placement (~100 ms at 50k): the order splits into
+# segments -- the reading resources, then todo ones tier by tier -- and a todo segment is an
+# index walk in guide order (like Catalogue.items) keeping a placement only when no earlier
+# live placement of its resource is in scope. Counts come from ``resource_counts`` (m0003).
+_PLACE_P = f"COALESCE(p.tier, {_UNTIERED}), g.position, g.id, t.position, p.position, p.id"
+_PLACE_Q = f"COALESCE(q.tier, {_UNTIERED}), qg.position, qg.id, qt.position, q.position, q.id"
+_TIER_NONE, _TIER_ALL, _ALL_GUIDES = -1, -2, 0  # resource_counts sentinels (m0003)
+
+
+def _scope(alias: str, guide_id: int | None, tier: int | None) -> tuple[str, list[Any]]:
+    sql, params = "", []
+    if guide_id is not None:
+        sql += f" AND {alias}.guide_id = ?"
+        params.append(guide_id)
+    if tier == 0:
+        sql += f" AND {alias}.tier IS NULL"
+    elif tier is not None:
+        sql += f" AND {alias}.tier = ?"
+        params.append(tier)
+    return sql, params
+
+
+def _first_here(guide_id: int | None, tier: int | None) -> tuple[str, list[Any]]:
+    """SQL true when placement ``p`` is its resource's first in the reading order (in scope)."""
+    scope, params = _scope("q", guide_id, tier)
+    return (
+        "NOT EXISTS (SELECT 1 FROM placements q JOIN guides qg ON qg.id = q.guide_id "
+        "JOIN topics qt ON qt.id = q.topic_id WHERE q.resource_id = p.resource_id "
+        f"AND q.id <> p.id AND q.removed_at IS NULL{scope} AND ({_PLACE_Q}) < ({_PLACE_P}))",
+        params,
+    )
+
+
+def _open_counts(catalogue: Catalogue, guide_id: int | None) -> list[tuple[int, str, int]]:
+    """(tier, status, distinct resources) still to read, from the trigger-kept counts."""
+    return catalogue.conn.execute(
+        "SELECT tier, status, n FROM resource_counts WHERE guide_id = ? "
+        "AND status IN ('todo', 'reading') AND n > 0",
+        (guide_id if guide_id is not None else _ALL_GUIDES,),
+    ).fetchall()
+
+
+def _counts_tier(tier: int | None) -> int:
+    return _TIER_ALL if tier is None else _TIER_NONE if tier == 0 else tier
+
+
+def _reading_page(
+    catalogue: Catalogue, guide_id: int | None, tier: int | None, limit: int, offset: int
+) -> list[int]:
+    """Placement ids of the reading resources, in order (few: driven by the status index)."""
+    scope, params = _scope("p", guide_id, tier)
+    first, first_params = _first_here(guide_id, tier)
+    return [
+        row[0]
+        for row in catalogue.conn.execute(
+            "SELECT p.id FROM resources r INDEXED BY resources_status "
+            "CROSS JOIN placements p INDEXED BY placements_resource "
+            "JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id "
+            f"WHERE r.status = 'reading' AND p.resource_id = r.id AND p.removed_at IS NULL{scope} "
+            f"AND {first} ORDER BY {_PLACE_P} LIMIT ? OFFSET ?",
+            [*params, *first_params, limit, offset],
+        )
+    ]
+
+
+def _todo_walk(guide_id: int | None, tier: int, filter_tier: int | None) -> tuple[str, list[Any]]:
+    """FROM/WHERE walking one tier's todo placements in guide order (0 = untiered);
+    ``filter_tier`` is the list's own tier filter (earlier places count only within it)."""
+    scope, params = _scope("p", guide_id, tier)
+    first, first_params = _first_here(guide_id, filter_tier)
+    guide = ""
+    if guide_id is not None:
+        guide, params = "AND g.id = ? ", [guide_id, *params]
+    return (
+        "FROM guides g INDEXED BY guides_order "
+        "CROSS JOIN topics t INDEXED BY topics_guide "
+        "CROSS JOIN placements p INDEXED BY placements_topic_order "
+        "CROSS JOIN resources r "
+        f"WHERE t.guide_id = g.id {guide}AND p.topic_id = t.id AND p.removed_at IS NULL{scope} "
+        f"AND r.id = p.resource_id AND r.status = 'todo' AND {first}",
+        [*params, *first_params],
+    )
+
+
 def up_next(
     catalogue: Catalogue,
     guide_id: int | None = None,
@@ -61,13 +145,50 @@ def up_next(
     *,
     tier: int | None = None,
 ) -> list[Item]:
-    """One page of the reading order (each resource once, as placed where it comes first)."""
-    sub, params = _first_placements(guide_id, tier)
+    """One page of the reading order (each resource once, as placed where it comes first).
+
+    A page near the top costs ~1 ms at 50k items; skipping past a whole tier counts it
+    (one walk of that tier).
+    """
+    counts = _open_counts(catalogue, guide_id)
+    want = _counts_tier(tier)
+    reading = sum(n for t, status, n in counts if t == want and status == "reading")
+    ids: list[int] = []
+    if offset < reading:
+        ids = _reading_page(catalogue, guide_id, tier, limit, offset)
+    skip = max(0, offset - reading)
+    if tier is None:
+        tiers = sorted({t for t, status, _ in counts if status == "todo" and t >= _TIER_NONE},
+                       key=lambda t: _UNTIERED if t == _TIER_NONE else t)
+        walk_tiers = [0 if t == _TIER_NONE else t for t in tiers]
+    else:
+        walk_tiers = [tier]
+    for walk_tier in walk_tiers:
+        need = limit - len(ids)
+        if need <= 0:
+            break
+        body, params = _todo_walk(guide_id, walk_tier, tier)
+        if skip:
+            size = catalogue.conn.execute(f"SELECT count(*) {body}", params).fetchone()[0]
+            if skip >= size:
+                skip -= size
+                continue
+        ids += [
+            row[0]
+            for row in catalogue.conn.execute(
+                f"SELECT p.id {body} ORDER BY g.position, g.id, t.position, t.id, p.position "
+                "LIMIT ? OFFSET ?",
+                [*params, need, skip],
+            )
+        ]
+        skip = 0
+    if not ids:
+        return []
     rows = catalogue.conn.execute(
-        f"{_ITEM_SELECT} WHERE p.id IN ({sub}) ORDER BY {_ORDER_KEY} LIMIT ? OFFSET ?",
-        [*params, limit, offset],
+        f"{_ITEM_SELECT} WHERE p.id IN ({', '.join('?' * len(ids))})", ids
     ).fetchall()
-    return [_row_to_item(row) for row in rows]
+    by_id = {row[1]: row for row in rows}
+    return [_row_to_item(by_id[pid]) for pid in ids if pid in by_id]
 
 
 def up_next_count(
@@ -75,37 +196,21 @@ def up_next_count(
 ) -> int:
     """How many distinct resources are still to read (todo or reading).
 
-    Same filters as :func:`up_next`, but a plain DISTINCT count: one per resource is exactly
-    what the window function keeps, without ranking every placement (5x faster at 50k).
+    Same filters as :func:`up_next`; read from ``resource_counts`` (kept by triggers, so
+    < 1 ms at 50k instead of a DISTINCT count over every placement).
     """
-    where, params = "p.removed_at IS NULL AND r.status IN ('todo', 'reading')", []
-    if guide_id is not None:
-        where += " AND p.guide_id = ?"
-        params.append(guide_id)
-    if tier == 0:
-        where += " AND p.tier IS NULL"
-    elif tier is not None:
-        where += " AND p.tier = ?"
-        params.append(tier)
-    return catalogue.conn.execute(
-        "SELECT count(DISTINCT p.resource_id) FROM placements p "
-        f"JOIN resources r ON r.id = p.resource_id WHERE {where}",
-        params,
-    ).fetchone()[0]
+    want = _counts_tier(tier)
+    return sum(n for t, _, n in _open_counts(catalogue, guide_id) if t == want)
 
 
 def up_next_tier_counts(catalogue: Catalogue, guide_id: int | None = None) -> dict[int | None, int]:
     """Resources still to read per tier (None = untiered), for the TUI's tier tabs."""
-    where, params = "p.removed_at IS NULL AND r.status IN ('todo', 'reading')", []
-    if guide_id is not None:
-        where += " AND p.guide_id = ?"
-        params.append(guide_id)
-    rows = catalogue.conn.execute(
-        "SELECT p.tier, count(DISTINCT p.resource_id) FROM placements p "
-        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY p.tier",
-        params,
-    ).fetchall()
-    return {tier: n for tier, n in rows}
+    out: dict[int | None, int] = {}
+    for t, _, n in _open_counts(catalogue, guide_id):
+        if t != _TIER_ALL:
+            key = None if t == _TIER_NONE else t
+            out[key] = out.get(key, 0) + n
+    return out
 
 
 def up_next_ids(catalogue: Catalogue, guide_id: int | None = None) -> list[int]:
