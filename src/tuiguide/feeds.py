@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from .db import transaction
 from .errors import UserError
 from .feeds_fetch import FetchRequest, FetchResult, FetchSettings, run_fetches
-from .feeds_parse import ParsedEntry, ParsedFeed, parse_feed
 from .urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
+    from .feeds_parse import ParsedEntry, ParsedFeed  # feedparser: imported when parsing
 
 BACKOFF_BASE = 60.0  # seconds after the first failure; doubles with each further one
 BACKOFF_MAX = 6 * 3600.0
@@ -289,7 +289,17 @@ def rename_feed(cat: Catalogue, spec: str, title: str) -> Feed:
 
 
 # --------------------------------------------------------------------------- refresh
+def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedFeed:
+    """:func:`tuiguide.feeds_parse.parse_feed`, imported on first use (feedparser is ~30 ms
+    the app's start-up need not pay)."""
+    from .feeds_parse import parse_feed as parse
+
+    return parse(body, url=url, content_type=content_type)
+
+
 def _parse_result(result: FetchResult) -> ParsedFeed | None:
+    from .feeds_parse import ParsedFeed
+
     if not result.ok or result.not_modified or result.body is None:
         return None
     try:
