@@ -21,6 +21,8 @@ from ..db import utcnow
 from . import feed_keys  # noqa: F401 (registers the Inbox node and the feed keys)
 from .browse import BrowseScreen
 from .commands import KeyCommandsProvider
+from .jump_provider import JumpProvider
+from .search_ui import SearchBar  # noqa: F401 (importing registers / and escape: search)
 from .study_keys import NOTES_NODE  # noqa: F401 (importing registers the study keys)
 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
@@ -33,7 +35,7 @@ class TuiguideApp(App[None]):
 
     TITLE = "tuiguide"
     CSS_PATH = STYLES
-    COMMANDS = App.COMMANDS | {KeyCommandsProvider}
+    COMMANDS = App.COMMANDS | {KeyCommandsProvider, JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
