@@ -315,9 +315,36 @@ def _problem_text(exc: Any) -> str:
     return _cut(text, 200)
 
 
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*?\sencoding\s*=\s*['\"]([A-Za-z0-9._:-]+)['\"]", re.I)
+_CHARSET = re.compile(r"charset\s*=\s*['\"]?([A-Za-z0-9._:-]+)", re.I)
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def repair_utf8(body: bytes, content_type: str = "") -> tuple[bytes, bool]:
+    """A UTF-8 feed with a few invalid bytes: replace just those bytes (U+FFFD).
+
+    Left alone, feedparser falls back to windows-1252 for the whole document and every
+    non-ASCII character of every entry turns into mojibake. Returns (bytes, repaired).
+    """
+    if _wide_encoding(body) is not None:
+        return body, False
+    charset = _CHARSET.search(content_type or "")
+    declared = _DECLARED.match(body[:1024])
+    encoding = (charset.group(1) if charset else declared.group(1).decode() if declared
+                else "utf-8").lower()
+    if encoding not in _UTF8_NAMES:
+        return body, False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", "replace").encode("utf-8"), True
+    return body, False
+
+
 def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedFeed:
     """Parse feed bytes; a malformed feed keeps what parsed and names the problem."""
     body, had_doctype = strip_doctype(body)
+    body, repaired = repair_utf8(body, content_type)
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
@@ -338,6 +365,8 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     problems = []
     if had_doctype:
         problems.append("DOCTYPE removed (entity declarations are not allowed)")
+    if repaired:
+        problems.append("invalid UTF-8 bytes replaced")
     bozo = parsed.get("bozo") and not isinstance(
         parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride
     )
