@@ -28,7 +28,7 @@ from ..errors import UserError
 from ..models import Item
 from ..sanitize import clean_text
 from ..stats import local_day
-from ..study_walk import next_step
+from ..study_walk import next_target, up_next_index
 from .browse import BrowseKey, BrowseScreen, register_browse_key
 from .item_list import FIND_RADIUS
 from .note_editor import NoteEditor
@@ -39,6 +39,7 @@ from .stats_screen import StatsScreen
 NOTES_KEY = "special:notes"
 UPNEXT_KEY = "special:upnext"
 NOTE_GLYPH = "✎"
+WALK_LIMIT = 2 * FIND_RADIUS  # rows of the Up next list looked at before asking the database
 
 
 # ---------------------------------------------------------------------------- Notes node
@@ -187,33 +188,58 @@ def show_stats(screen: BrowseScreen) -> None:
 
 def jump_next(screen: BrowseScreen) -> None:
     """``N``: the next item in the reading order (see the module docstring)."""
+    walked = _walk_up_next_list(screen)
+    if walked is not None:  # the Up next list on screen is the order itself: no query
+        index, wrapped = walked
+        screen.item_list.move_to(index)
+        screen.set_focus(screen.item_list)
+        if wrapped:
+            screen.notify("Back to the top of Up next.", timeout=2, markup=False)
+        return
     resource_id, placement_id = _current_resource(screen)
     try:
-        step = next_step(screen.catalogue, resource_id, placement_id, tier=screen.tier)
+        found = next_target(screen.catalogue, resource_id, placement_id, tier=screen.tier)
+        if found is None:
+            where = f" in Tier {screen.tier}" if screen.tier else ""
+            screen.notify(f"Nothing left to read{where}.", timeout=3, markup=False)
+            return
+        target, wrapped = found
+        index = _find_nearby(screen, target.id)
+        if index is not None:
+            screen.item_list.move_to(index)
+        else:
+            # Up next, shown afresh (rows marked done since leave it), the cursor on the item.
+            at = up_next_index(screen.catalogue, target, tier=screen.tier)
+            screen.show_node(UPNEXT_KEY, index=at, row_key=f"{target.id}:{target.placement_id}")
+            screen.topic_tree.select_key(UPNEXT_KEY)
     except (UserError, sqlite3.Error) as exc:
         _report(screen, exc)
         return
-    if step is None:
-        where = f" in Tier {screen.tier}" if screen.tier else ""
-        screen.notify(f"Nothing left to read{where}.", timeout=3, markup=False)
-        return
-    target = step.item
-    source = screen.source
-    items = screen.item_list
-    index = None
-    if source is not None and source.key != UPNEXT_KEY:
-        index = _find_nearby(screen, target.id)
-    if index is not None:
-        items.move_to(index)
-    else:
-        # Up next shown afresh (rows just marked done leave it), the cursor at the exact index.
-        screen.show_node(
-            UPNEXT_KEY, index=step.index, row_key=f"{target.id}:{target.placement_id}"
-        )
-        screen.topic_tree.select_key(UPNEXT_KEY)
-    screen.set_focus(items)
-    if step.wrapped:
+    screen.set_focus(screen.item_list)
+    if wrapped:
         screen.notify("Back to the top of Up next.", timeout=2, markup=False)
+
+
+def _walk_up_next_list(screen: BrowseScreen) -> tuple[int, bool] | None:
+    """In the Up next list: the next row still to read after the cursor, wrapping (rows
+    marked done or skipped since it was shown are passed over); None elsewhere, or when no
+    such row is within reach (the caller asks the database)."""
+    source, items = screen.source, screen.item_list
+    if source is None or source.key != UPNEXT_KEY or not items.count:
+        return None
+    here = items.cursor
+    current = items.current_row
+    count = items.count
+    for step in range(1, min(count, WALK_LIMIT) + 1):
+        index = (here + step) % count
+        row = items.row_at(index)
+        if (
+            isinstance(row, Item)
+            and row.status in study.OPEN_STATUSES
+            and (current is None or row.id != current.id)
+        ):
+            return index, index <= here
+    return None
 
 
 def _find_nearby(screen: BrowseScreen, resource_id: int) -> int | None:
