@@ -9,6 +9,7 @@ filing dialog for an entry and files it on confirm. :func:`dismiss_entry` is the
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -16,17 +17,18 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker
 
 from .. import feeds, inbox
+from ..db import describe_sqlite_error
 from ..errors import UserError
 from ..feeds import RefreshProgress, RefreshReport
 from ..feeds_fetch import FetchSettings
 from ..models import Item
-from .file_dialog import FileChoice, dialog_for_entry
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from ..catalogue import Catalogue
     from ..inbox import InboxEntry
+    from .file_dialog import FileChoice
 
 
 class RefreshRunner:
@@ -74,6 +76,8 @@ class RefreshRunner:
                     )
             except UserError as exc:
                 error = str(exc)
+            except sqlite3.Error as exc:  # e.g. locked for longer than the busy timeout
+                error = describe_sqlite_error(exc, path)
             except Exception as exc:  # a worker must not take the app down
                 error = f"refresh failed: {exc.__class__.__name__}: {exc}"
             if not stop.is_set():
@@ -108,6 +112,8 @@ def file_with_dialog(
     if entry.link is None:
         on_error(f"entry {entry.id} has no web link; only http(s) links can be filed")
         return
+
+    from .file_dialog import dialog_for_entry  # (and the suggester) on first use
 
     def chosen(choice: FileChoice | None) -> None:
         if choice is None:
