@@ -491,3 +491,21 @@ async def test_palette_puts_the_cursor_on_a_resource_far_down_its_topic(tmp_path
         assert screen.item_list.cursor == 300
         assert screen.item_list.current_row.title == "Wombat serving notes"
         assert "The one to find." in screen_text(app)
+
+
+async def test_a_note_match_is_shown_in_the_row_and_highlighted_in_the_detail_pane(db: Path) -> None:
+    with Catalogue.open(db, seed=False, now=fixed_now) as cat:
+        awq = next(i for i in cat.items() if i.title == "Quantization with AWQ")
+        cat.set_note(awq.id, "# Reading notes\n\nThe **wombat** trick halves the memory.")
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        await search_for(pilot, screen, "wombat")
+        assert titles(screen) == ["Quantization with AWQ"]
+        # Only the note matched: the row's side column shows the words around it.
+        row = screen.source.render_row(screen.item_list.row_at(0), 100)
+        assert "wombat" in row.plain and "Gus" not in row.plain
+        detail = pane_text(app, screen.detail_pane)
+        assert "The **wombat** trick halves the memory." in detail  # plain text, as written
+        assert len(highlighted(app, "wombat")) == 2  # in the row and in the note

@@ -23,7 +23,7 @@ from .commands import browse_screen_of
 
 MAX_TARGETS = 30
 MATCH_STYLE = "bold underline"
-KIND_GLYPHS = {"guide": "▣", "topic": "§", "resource": "○"}
+KIND_GLYPHS = {"guide": "▣", "topic": "§", "resource": "▹"}
 
 
 def target_prompt(target: JumpTarget) -> Text:

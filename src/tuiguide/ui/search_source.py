@@ -141,8 +141,15 @@ class _Results:
         return f"No {what} match. Escape goes back."
 
 
+LABEL_QUERY_CHARS = 24
+"""The list title repeats the query (cut: the count after it must stay visible at 80 columns)."""
+
+
 def _label(text: str) -> str:
-    return f"Search: {' '.join(text.split())}"
+    query = " ".join(text.split())
+    if len(query) > LABEL_QUERY_CHARS:
+        query = query[: LABEL_QUERY_CHARS - 1] + "…"
+    return f"Search: {query}"
 
 
 # ---------------------------------------------------------------------------- resources
