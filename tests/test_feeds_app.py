@@ -9,6 +9,8 @@ feeds. A feed "hangs" on a gate the test opens when it chooses, so nothing depen
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sys
 import threading
 import time
 import webbrowser
@@ -443,3 +445,32 @@ async def test_feed_keys_are_in_help_and_the_palette(db, server):
             await pilot.press("enter")
             await pilot.pause()
             assert check(), query
+
+
+# --------------------------------------------------------------------------- quitting
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_quitting_during_a_refresh_does_not_wait_for_a_hanging_feed(db, server, tmp_path):
+    """The real ``tuiguide`` (default limits: 15 s per feed) quits at once while a feed
+    never answers: the refresh worker is stopped, not waited for."""
+    from test_ui_tmux import Terminal, at_prompt
+
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    server.routes["/hang.xml"] = Route(hang=True)
+    follow(db, server.url("/vllm.xml"), server.url("/hang.xml"))
+    command = Path(sys.executable).parent / "tuiguide"
+    terminal = Terminal(tmp_path, 100, 30)
+    try:
+        terminal.type_line(f"{command} --db {db}; echo status=$?")
+        terminal.wait_for(lambda s: "Up next" in s and "Inbox" in s, "the app")
+        terminal.keys("r")
+        terminal.wait_for(lambda s: "Refreshing feeds 1/2" in s, "one feed in, one hanging")
+        terminal.keys("q")
+        started = time.monotonic()
+        screen = terminal.wait_for(lambda s: "status=" in s and at_prompt(s), "the prompt",
+                                   timeout=20)
+        assert time.monotonic() - started < 8, "quitting waited for the hanging feed"
+        assert "status=0" in screen and "Traceback" not in screen
+    finally:
+        terminal.close()
+    with Catalogue.open(db, seed=False, now=fixed_now) as cat:
+        assert inbox_count(cat.conn) == 2  # the feed that answered is stored
