@@ -379,6 +379,10 @@ async def test_open_and_copy_refuse_a_javascript_entry(db, server, monkeypatch):
         assert "This row has no link." in notes(app)
         text = screen_text(app)  # the detail pane says why (wrapped in its narrow column)
         assert "No web link" in text and "(javascript:alert(document.cooki" in text
+        await pilot.press("f")  # nothing to file either
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert any(n.startswith("This entry has no web link") for n in notes(app))
         await pilot.press("k")  # an http(s) entry opens and copies as elsewhere
         await pilot.press("o", "c")
         await pilot.pause()

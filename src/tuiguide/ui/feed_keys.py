@@ -270,6 +270,10 @@ def file_current(screen: BrowseScreen) -> None:
     entry = _entry(screen)
     if entry is None:
         return
+    if entry.link is None:
+        screen.notify("This entry has no web link (only http and https links are filed); "
+                      "x dismisses it.", severity="warning", markup=False)
+        return
 
     def filed(item: Item) -> None:
         where = clean_text(item.topic, limit=60)
