@@ -446,12 +446,17 @@ async def test_palette_jumps_to_a_topic_by_fuzzy_title(db: Path) -> None:
         screen = browse(app)
         with Catalogue.open(db, seed=False) as cat:
             topic = next(t for t in cat.topics() if t.title == "Quantization")
+            memory = next(t for t in cat.topics() if t.title == "Memory")
         await palette_choose(pilot, "quantiz")
         assert isinstance(app.screen, BrowseScreen)
         assert screen.node_key == f"topic:{topic.id}"
         assert screen.topic_tree.cursor_node.data.key == f"topic:{topic.id}"
         assert titles(screen) == ["Quantization with AWQ", "INT4 kernels"]
         assert screen.focused is screen.item_list
+        # Three letters of a topic beat the same letters scattered through a command's text.
+        await palette_choose(pilot, "mem")
+        assert screen.node_key == f"topic:{memory.id}"
+        assert titles(screen)[0] == "KV cache explained"
 
 
 async def test_palette_lists_app_actions_too(db: Path) -> None:

@@ -23,6 +23,7 @@ from .commands import browse_screen_of
 
 MAX_TARGETS = 30
 MATCH_STYLE = "bold underline"
+FALLBACK_SCORE = 1.0
 KIND_GLYPHS = {"guide": "▣", "topic": "§", "resource": "▹"}
 
 
@@ -112,11 +113,14 @@ class JumpProvider(Provider):
             targets = jump_targets(screen.catalogue, query, limit=MAX_TARGETS)
         except sqlite3.Error:
             return
+        matcher = self.matcher(query)
         for rank, target in enumerate(targets):
-            # Best first, in a band under a near-exact command match.
-            score = (0.9 if target.kind != "resource" else 0.8) - rank * 0.001
+            # Scored like the key commands (Textual's matcher: "mem" in "1. Memory" outranks
+            # letters scattered through a command's description); a resource whose words
+            # matched out of order still shows, lower. Ties keep jump_targets' order.
+            score = matcher.match(target.label.text) or FALLBACK_SCORE
             yield Hit(
-                score,
+                score - rank * 1e-3,
                 target_prompt(target),
                 partial(jump_to, screen, target),
                 text=target.label.text,
