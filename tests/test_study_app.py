@@ -52,6 +52,13 @@ def list_titles(screen: BrowseScreen) -> list[str]:
     return [screen.item_list.row_at(i).title for i in range(screen.item_list.count)]
 
 
+def detail_text(app: TuiguideApp) -> str:
+    """The lines of the detail pane on screen (from its border title down)."""
+    lines = screen_text(app).splitlines()
+    start = next(i for i, line in enumerate(lines) if "Details" in line)
+    return "\n".join(lines[start:])
+
+
 def notifications(app: TuiguideApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -480,3 +487,29 @@ async def test_footer_overflow_shows_no_stray_letter_at_80_columns(db: Path, clo
         footer = screen_lines(app)[-1]
         assert footer.startswith("space Status")
         assert footer.endswith("▏^p palette ")
+
+
+async def test_notes_list_detail_shows_the_note_before_the_description(
+    db: Path, clock: Clock
+) -> None:
+    long_description = "Second beta. " + "A long description of this resource. " * 20
+    with Catalogue.open(db, seed=False, now=clock) as cat:
+        cat.set_note(rid(cat, "B2"), "My own words on B2")
+        cat.conn.execute(
+            "UPDATE placements SET description = ? WHERE resource_id = ?",
+            (long_description, rid(cat, "B2")),
+        )
+        cat.conn.commit()
+    app = make_app(db, now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        await go_to_node(pilot, screen, NOTES_KEY)
+        # At 80x24 the detail pane shows 7 lines: the note must be in them, not below the
+        # description as in the other lists.
+        assert "My own words on B2" in detail_text(app)
+        await go_to_node(pilot, screen, "topic:2")
+        await pilot.press("j", "j")
+        assert current_title(app) == "B2"
+        assert "Second beta." in detail_text(app)
+        assert "My own words on B2" not in detail_text(app)  # below the fold here

@@ -117,29 +117,33 @@ def note_detail(note: str) -> list[RenderableType]:
     return [note_markdown(note[:NOTE_DETAIL_CHARS]), more]
 
 
-def item_detail(item: Item, *, show_guide: bool = True) -> RenderableType:
-    """Everything the detail pane shows about one item."""
-    head = Text()
-    head.append_text(safe(item.title, limit=2000, style="bold"))
-    head.append("\n")
-    head.append_text(safe(item.link, limit=2000, style="underline cyan"))
+def item_detail(
+    item: Item, *, show_guide: bool = True, note_first: bool = False
+) -> RenderableType:
+    """Everything the detail pane shows about one item. ``note_first`` (the Notes list,
+    where the note is what the user came for) puts the note just under the title and
+    status, so it is in view on a 24-line terminal; the link and the rest follow it."""
+    title = safe(item.title, limit=2000, style="bold")
+    about = Text()
+    about.append_text(safe(item.link, limit=2000, style="underline cyan"))
     if item.author:
-        head.append("\nby ", style="dim")
-        head.append_text(safe(item.author, limit=300))
-    head.append("\n")
-    head.append_text(where_line(item, show_guide=show_guide))
-    head.append("\n")
-    head.append_text(status_line(item))
-    parts: list[RenderableType] = [head]
+        about.append("\nby ", style="dim")
+        about.append_text(safe(item.author, limit=300))
+    about.append("\n")
+    about.append_text(where_line(item, show_guide=show_guide))
+    description: list[RenderableType] = []
     if item.description:
-        parts.append(Text())
-        parts.append(safe(item.description, multiline=True))
+        description = [Text(), safe(item.description, multiline=True)]
+    note: list[RenderableType] = []
     if item.note.strip():
-        parts.append(Text())
         when = date_of(item.note_updated_at)
-        parts.append(Rule(Text(f"Note{f' · {when}' if when else ''}"), align="left", style="dim"))
-        parts.extend(note_detail(item.note))
-    return Group(*parts)
+        rule = Rule(Text(f"Note{f' · {when}' if when else ''}"), align="left", style="dim")
+        note = [rule, *note_detail(item.note)]
+    if note_first and note:
+        head = Text.assemble(title, "\n", status_line(item))
+        return Group(head, *note, Text(), about, *description)
+    head = Text.assemble(title, "\n", about, "\n", status_line(item))
+    return Group(head, *description, *([Text(), *note] if note else []))
 
 
 def percent_text(done: int, total: int) -> str:

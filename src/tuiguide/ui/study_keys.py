@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
@@ -29,6 +30,7 @@ from ..models import Item
 from ..sanitize import clean_text
 from ..stats import local_day
 from ..study_walk import next_target, up_next_index
+from . import render
 from .browse import BrowseKey, BrowseScreen, register_browse_key
 from .item_list import FIND_RADIUS
 from .note_editor import NoteEditor
@@ -92,6 +94,9 @@ class NotesSource(ItemSource):
 
     def row_key(self, row: Item) -> str:
         return f"note:{row.id}"
+
+    def render_detail(self, row: Item) -> RenderableType:
+        return render.item_detail(row, show_guide=self.show_guide, note_first=True)
 
     def render_row(self, row: Item, width: int) -> Text:
         """`` ● title ...  first line of the note ...  3d `` in exactly ``width`` cells."""
