@@ -129,7 +129,9 @@ async def test_note_written_in_the_app_is_there_after_a_restart(db: Path, clock:
         assert "Memory bound!" in text and "• decode is slow" in text
         await pilot.press("n")
         await pilot.pause()
-        assert again.screen.query_one(TextArea).text == (
+        area = again.screen.query_one(TextArea)
+        assert area.language == "markdown"  # highlighted (tree-sitter is a dependency)
+        assert area.text == (
             "Memory bound!\nsee the KV post\n- decode is **slow**"
         )
 
