@@ -168,7 +168,8 @@ class SearchBar(Horizontal):
         self.remove_class("-active")
         screen = self.browse
         if restore and place is not None:
-            self._show_place(place)
+            if screen.source is not place.source:  # (nothing searched yet: nothing to redo)
+                self._show_place(place)
             focus = place.focus
             if focus is None or not focus.is_attached or focus is self.input:
                 focus = screen.item_list
