@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
+from feeds_support import FAST, LMSYS_RSS, Route, serve
 from study_support import STATS_EVENTS, Clock, mark, rid, small_catalogue
+from tuiguide import feeds
 from tuiguide.catalogue import Catalogue
 from tuiguide.ui import sources
 from tuiguide.ui.app import TuiguideApp, make_app
 from tuiguide.ui.browse import BrowseScreen
 from tuiguide.ui.commands import key_commands
 from tuiguide.ui.help_screen import HelpScreen
+from tuiguide.ui.inbox_source import INBOX_KEY
 from tuiguide.ui.note_editor import NoteEditor
 from tuiguide.ui.stats_screen import StatsScreen
 from tuiguide.ui.study_keys import NOTES_KEY, NotesSource, note_age, note_first_line
@@ -165,6 +168,27 @@ async def test_note_key_refuses_rows_without_a_resource(db: Path, clock: Clock) 
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         assert "No item selected." in notifications(app)
+
+
+async def test_note_key_refuses_inbox_entries_politely(tmp_path: Path, clock: Clock) -> None:
+    """Inbox rows are feed entries, not resources: n explains instead of opening an editor."""
+    db = tmp_path / "inbox.db"
+    small_catalogue(tmp_path, "inbox.db", clock).close()
+    for server in serve():
+        server.routes["/lmsys.xml"] = Route(body=LMSYS_RSS)
+        with Catalogue.open(db, seed=False, now=clock) as cat:
+            feeds.insert_feed(cat, server.url("/lmsys.xml"))
+            feeds.refresh(cat, settings=FAST)
+    app = make_app(db, now=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        await go_to_node(pilot, screen, INBOX_KEY)
+        assert screen.item_list.count > 0
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        assert any("file it first to take notes" in m for m in notifications(app))
 
 
 async def test_notes_node_lists_noted_items_newest_first(db: Path, clock: Clock) -> None:
