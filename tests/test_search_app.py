@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual.command import CommandList, CommandPalette
 
 from tuiguide.catalogue import Catalogue
 from tuiguide.db import transaction
@@ -424,17 +425,31 @@ async def test_a_hostile_title_is_highlighted_literally(db: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "evil")
-        await pilot.pause(0.5)
+        await palette_results(pilot)
         assert "Evil [/] [bold]kv[/bold]" in screen_text(app)
         assert "\x1b[2J" not in terminal_output(app)
 
 
 # ---------------------------------------------------------------------------- the palette
+async def palette_results(pilot) -> None:
+    """Wait until the open command palette has gathered every provider's hits."""
+    app = pilot.app
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.pause(0.1)
+    for _ in range(200):
+        gathering = any(w.is_running and w.node is palette for w in app.workers)
+        if not gathering and palette.query_one(CommandList).option_count:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 async def palette_choose(pilot, text: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await type_text(pilot, text)
-    await pilot.pause(0.6)  # the palette gathers hits in a worker
+    await palette_results(pilot)
     await pilot.press("enter")  # the best hit is highlighted
     await pilot.pause()
 
@@ -466,7 +481,7 @@ async def test_palette_lists_app_actions_too(db: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "search titles")
-        await pilot.pause(0.6)
+        await palette_results(pilot)
         assert "Search titles, authors, descriptions and notes" in screen_text(app)
 
 
