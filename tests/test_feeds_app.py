@@ -127,6 +127,16 @@ async def until(pilot, check: Callable[[], bool], what: str, timeout: float = 15
         await pilot.pause(0.05)
 
 
+async def open_dialog(pilot, app: App) -> FileDialog:
+    """``f``: the dialog opens once its suggestions are ready (they are built in a worker)."""
+    await pilot.press("f")
+    await until(pilot, lambda: isinstance(app.screen, FileDialog), "the filing dialog")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, FileDialog)
+    return dialog
+
+
 async def go_to_entry(pilot, app: App, title: str) -> None:
     """``i`` then down the list to the entry whose title starts with ``title``."""
     await pilot.press("i")
@@ -152,6 +162,9 @@ async def test_r_fills_the_inbox_feed_by_feed_with_a_progress_bar(db, server):
         await pilot.press("i")  # the Inbox shows while the feeds land
         await pilot.pause()
         assert "The Inbox is empty. Press r to fetch new posts" in screen_text(app)
+        await pilot.press("f")
+        await pilot.pause()
+        assert "The Inbox is empty: nothing to file." in notes(app)
         await pilot.press("r")
         await until(pilot, lambda: inbox_badge(app) == "2", "the vLLM feed to land")
         # One feed in, the other still held by the server: count, list and bar show it.
@@ -172,6 +185,12 @@ async def test_r_fills_the_inbox_feed_by_feed_with_a_progress_bar(db, server):
         assert "Refreshing feeds" not in text  # the bar is gone
         assert "Inbox · 5" in text
         assert "5 new posts, 5 in the Inbox." in notes(app)
+        # The Inbox filled while it showed: the triage keys are in the footer and work.
+        assert "f File" in text.splitlines()[-1] and "x Dismiss" in text.splitlines()[-1]
+        # The cursor stayed on its row while newer entries landed above it.
+        assert browse(app).current_row.title.startswith("Distributed Inference")
+        dialog = await open_dialog(pilot, app)
+        assert dialog.entry_title.startswith("Distributed Inference")
 
 
 async def test_r_never_blocks_keys_while_a_feed_hangs(db, server):
@@ -249,10 +268,7 @@ async def test_file_with_the_suggestion_puts_the_entry_in_the_guide(db, server):
         await go_to_entry(pilot, app, "Deploying DeepSeek")
         entry = screen.current_row
         assert "f File" in screen_text(app) and "x Dismiss" in screen_text(app)
-        await pilot.press("f")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, FileDialog)
+        dialog = await open_dialog(pilot, app)
         best = dialog.suggestions[0]
         assert len(dialog.suggestions) == 3
         assert (dialog.topic_id, dialog.tier) == (best.topic_id, best.tier)  # pre-selected
@@ -286,10 +302,7 @@ async def test_file_into_another_topic_and_tier(db, server):
         await pilot.pause()
         await go_to_entry(pilot, app, "vLLM V1")
         entry = browse(app).current_row
-        await pilot.press("f")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, FileDialog)
+        dialog = await open_dialog(pilot, app)
         second = dialog.suggestions[1]
         await pilot.press("down", "3", "enter")
         await pilot.pause()
@@ -300,6 +313,77 @@ async def test_file_into_another_topic_and_tier(db, server):
         assert inbox_badge(app) == "1"
 
 
+async def test_f_never_blocks_while_the_suggester_learns(db, server, monkeypatch):
+    """On a large catalogue the suggester takes seconds to learn: it does so in a worker,
+    keys keep working, and the dialog opens (for the entry f was pressed on) when ready.
+    Here its training waits for a gate, to stand in for 50,000 resources."""
+    from tuiguide import suggest
+
+    gate = threading.Event()
+    train = suggest.Model.train
+
+    def slow_train(*args, **kwargs):
+        gate.wait(30)
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(suggest.Model, "train", slow_train)
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    refreshed(db, server, "/vllm.xml")
+    app = app_for(db)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await go_to_entry(pilot, app, "Distributed Inference")
+            screen = browse(app)
+            entry = screen.current_row
+            await pilot.press("f", "j")  # the suggester is still learning: j moves at once
+            assert screen.item_list.cursor == 1 and isinstance(app.screen, BrowseScreen)
+            await until(pilot, lambda: "Finding the likeliest topics…" in notes(app),
+                        "the notice that it takes a while")
+            await pilot.press("f")  # a second f while waiting: ignored
+            gate.set()
+            dialog = await open_dialog(pilot, app)
+            assert dialog.entry_title == entry.title and len(dialog.suggestions) == 3
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, BrowseScreen)
+            with Catalogue.open(db, seed=False, now=fixed_now) as cat:
+                assert get_entry(cat.conn, entry.id).state == "filed"
+            assert inbox_badge(app) == "1"
+            # Learnt once: the next f opens its dialog straight away, without training.
+            gate.clear()
+            await open_dialog(pilot, app)
+    finally:
+        gate.set()
+
+
+async def test_quitting_while_the_suggester_learns(db, server, monkeypatch):
+    """Learning cannot be interrupted, but it must not keep the app from closing."""
+    from tuiguide import suggest
+
+    gate = threading.Event()
+    train = suggest.Model.train
+
+    def slow_train(*args, **kwargs):
+        gate.wait(30)
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(suggest.Model, "train", slow_train)
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    refreshed(db, server, "/vllm.xml")
+    app = app_for(db)
+    started = time.monotonic()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("i", "f")  # i starts learning in the background; f waits for it
+            await pilot.pause()
+            await pilot.press("q")
+        assert time.monotonic() - started < 15, "quitting waited for the suggester"
+    finally:
+        gate.set()
+
+
 async def test_escape_in_the_dialog_files_nothing(db, server):
     server.routes["/vllm.xml"] = Route(VLLM_ATOM)
     refreshed(db, server, "/vllm.xml")
@@ -307,7 +391,8 @@ async def test_escape_in_the_dialog_files_nothing(db, server):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await go_to_entry(pilot, app, "vLLM V1")
-        await pilot.press("f", "escape")
+        await open_dialog(pilot, app)
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         assert inbox_badge(app) == "2"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from ..catalogue import Catalogue
     from ..inbox import InboxEntry
+    from ..suggest import Suggester, Suggestion
     from .file_dialog import FileChoice
 
 
@@ -107,8 +108,13 @@ def file_with_dialog(
     on_error: Callable[[str], None],
     *,
     guide_id: int | None = None,
+    suggester: Suggester | None = None,
+    suggestions: Sequence[Suggestion] | None = None,
 ) -> None:
-    """Open the filing dialog for ``entry``; on confirm, file it and call ``on_filed``."""
+    """Open the filing dialog for ``entry``; on confirm, file it and call ``on_filed``.
+
+    ``suggester``/``suggestions`` (built in a worker) keep a large catalogue from freezing
+    the UI while the dialog opens."""
     if entry.link is None:
         on_error(f"entry {entry.id} has no web link; only http(s) links can be filed")
         return
@@ -126,7 +132,8 @@ def file_with_dialog(
             return
         on_filed(item)
 
-    app.push_screen(dialog_for_entry(catalogue, entry, guide_id), chosen)
+    app.push_screen(dialog_for_entry(catalogue, entry, guide_id, suggester=suggester,
+                                     suggestions=suggestions), chosen)
 
 
 def dismiss_entry(catalogue: Catalogue, entry: InboxEntry) -> InboxEntry:

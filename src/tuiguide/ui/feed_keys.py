@@ -18,7 +18,10 @@ http(s) URL. Per-app state (the running refresh, the fetch limits) lives in a
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -35,9 +38,11 @@ from ..feeds_fetch import FetchSettings
 from ..inbox import InboxEntry
 from ..models import Item
 from ..sanitize import clean_text
+from ..suggest import Suggester, Suggestion
 from .browse import BrowseKey, BrowseScreen, register_browse_key
 from .feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
 from .feeds_screen import FeedsScreen
+from .file_dialog import suggest_for_entry
 from .inbox_source import INBOX_KEY, INBOX_NODE, InboxSource
 from .render import fit, progress_bar
 from .sources import register_special_node
@@ -46,6 +51,41 @@ if TYPE_CHECKING:
     from ..feeds import FeedOutcome
 
 NAMES_IN_SUMMARY = 3
+SUGGEST_NOTICE_AFTER = 0.4  # seconds: say "finding topics" only when it takes a while
+SUGGESTER_BUCKET = 500  # rebuild the suggester after this many placements came or went
+
+
+class SuggesterCache:
+    """One :class:`Suggester` per app, built in worker threads (seconds at 50,000 resources)
+    and kept until topics change or ``SUGGESTER_BUCKET`` placements come or go.
+
+    It holds no database connection once built, so a worker builds it and the UI thread
+    uses it; the lock makes a pre-warm and an ``f`` share one build.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._suggester: Suggester | None = None
+        self._key: tuple[int, ...] | None = None
+
+    @staticmethod
+    def _key_of(conn: sqlite3.Connection) -> tuple[int, ...]:
+        topics = conn.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM topics WHERE removed_at IS NULL"
+        ).fetchone()
+        placed = conn.execute("SELECT count(*) FROM placements WHERE removed_at IS NULL"
+                              ).fetchone()[0]
+        return (*topics, placed // SUGGESTER_BUCKET)
+
+    def get(self, catalogue_path: object, now: Callable[[], str]) -> Suggester:
+        """The suggester for the catalogue as it is now (call from a worker thread)."""
+        from ..catalogue import Catalogue
+
+        with self._lock, Catalogue.open(catalogue_path, seed=False, now=now) as cat:
+            key = self._key_of(cat.conn)
+            if self._suggester is None or self._key != key:
+                self._suggester, self._key = Suggester(cat.conn, None), key
+            return self._suggester
 
 
 class FeedControl:
@@ -62,6 +102,9 @@ class FeedControl:
         self.failed = 0
         self.reports: list[tuple[RefreshReport | None, str | None]] = []
         """Every finished refresh's (report, error), oldest first (tests read it)."""
+        self.suggesters = SuggesterCache()
+        self.suggesting = False
+        """True while ``f`` waits for its suggestions (a second ``f`` is ignored)."""
 
     @property
     def running(self) -> bool:
@@ -178,6 +221,27 @@ def _notify_error(screen: BrowseScreen, exc: BaseException) -> None:
     screen.notify(message, severity="error", markup=False)
 
 
+def prewarm_suggester(screen: BrowseScreen) -> None:
+    """Build the suggester in the background (the Inbox is about to be triaged), so the
+    first ``f`` opens its dialog at once even on a large catalogue."""
+    app = screen.app
+    cache = feed_control(app).suggesters
+    path, now = screen.catalogue.path, screen.catalogue.now
+
+    def build() -> None:
+        with contextlib.suppress(Exception):  # f will try again and report the error
+            cache.get(path, now)
+
+    _in_background("tuiguide-suggester", build)
+
+
+def _in_background(name: str, work: Callable[[], None]) -> None:
+    """Run CPU-bound ``work`` in a daemon thread: unlike a Textual thread worker (joined
+    when the app's loop closes), it cannot keep the process alive after the user quits
+    while a large catalogue's suggester is still learning (it only reads the database)."""
+    threading.Thread(target=work, name=name, daemon=True).start()
+
+
 # --------------------------------------------------------------------------- r: refresh
 def _summary(report: RefreshReport, *, inbox_shown: bool) -> tuple[str, str]:
     """The end-of-refresh notification and its severity."""
@@ -245,6 +309,8 @@ def refresh_feeds(screen: BrowseScreen) -> None:
                 clean_text(f"Refresh failed: {error}", limit=400), severity="error", markup=False
             )
             return
+        if report.inbox_count and screen.is_attached:
+            prewarm_suggester(screen)
         message, severity = _summary(report, inbox_shown=_showing_inbox(screen))
         screen.notify(message, title="Feeds refreshed", severity=severity,  # type: ignore[arg-type]
                       markup=False, timeout=8 if report.failed else 5)
@@ -262,6 +328,8 @@ def show_inbox(screen: BrowseScreen) -> None:
     if not _showing_inbox(screen):
         screen.show_node(INBOX_KEY)
     screen.set_focus(screen.item_list)
+    if screen.item_list.count:
+        prewarm_suggester(screen)
 
 
 # --------------------------------------------------------------------------- f, x: triage
@@ -269,6 +337,7 @@ def file_current(screen: BrowseScreen) -> None:
     """``f``: the filing dialog for the entry under the cursor; on enter it joins the guide."""
     entry = _entry(screen)
     if entry is None:
+        screen.notify("The Inbox is empty: nothing to file.", timeout=2)
         return
     if entry.link is None:
         screen.notify("This entry has no web link (only http and https links are filed); "
@@ -288,16 +357,57 @@ def file_current(screen: BrowseScreen) -> None:
     def failed(message: str) -> None:
         screen.notify(clean_text(message, limit=300), severity="warning", markup=False)
 
-    try:
-        file_with_dialog(screen.app, screen.catalogue, entry, filed, failed)
-    except (UserError, sqlite3.Error) as exc:
-        _notify_error(screen, exc)
+    app = screen.app
+    control = feed_control(app)
+    if control.suggesting:
+        return  # the dialog for the previous f is on its way
+    control.suggesting = True
+    path, now = screen.catalogue.path, screen.catalogue.now
+
+    def suggest() -> None:
+        try:
+            suggester = control.suggesters.get(path, now)
+            found = suggest_for_entry(suggester, entry)
+        except Exception as exc:  # a worker must not take the app down
+            _call(app, ready, None, [], exc)
+            return
+        _call(app, ready, suggester, found, None)
+
+    def ready(suggester: Suggester | None, found: list[Suggestion],
+              error: BaseException | None) -> None:
+        control.suggesting = False
+        if error is not None:
+            _notify_error(screen, error)
+            return
+        if app.screen is not screen:  # the user went elsewhere meanwhile (help, feeds)
+            return
+        try:
+            file_with_dialog(app, screen.catalogue, entry, filed, failed,
+                             suggester=suggester, suggestions=found)
+        except (UserError, sqlite3.Error) as exc:
+            _notify_error(screen, exc)
+
+    def slow_notice() -> None:
+        if control.suggesting:
+            screen.notify("Finding the likeliest topics…", timeout=2)
+
+    screen.set_timer(SUGGEST_NOTICE_AFTER, slow_notice)
+    _in_background("tuiguide-suggest", suggest)
+
+
+def _call(app: App, fn: Callable[..., None], *args: object) -> None:
+    """Run ``fn`` on the UI thread from a worker (nothing if the app has closed)."""
+    if not app.is_running:
+        return
+    with contextlib.suppress(RuntimeError):
+        app.call_from_thread(fn, *args)
 
 
 def dismiss_current(screen: BrowseScreen) -> None:
     """``x``: the entry under the cursor leaves the Inbox (``tuiguide dismiss --undo``)."""
     entry = _entry(screen)
     if entry is None:
+        screen.notify("The Inbox is empty: nothing to dismiss.", timeout=2)
         return
     try:
         dismiss_entry(screen.catalogue, entry)
@@ -338,20 +448,24 @@ def open_feeds_screen(screen: BrowseScreen) -> None:
 
 # --------------------------------------------------------------------------- registration
 class FeedKeys:
-    """The bindings, in footer order (ids are what help, the palette and keymaps use)."""
+    """The bindings, in footer order (ids are what help, the palette and keymaps use).
+
+    ``f``/``x`` apply while the Inbox shows (empty or not): availability that depends only
+    on the list shown keeps the footer right without recomputing it on every cursor move.
+    """
 
     BINDINGS: ClassVar[list[BrowseKey]] = [
         BrowseKey(
             Binding("f", "", "File", id="inbox.file",
                     tooltip="File the Inbox entry into the guide (topic and tier suggested)"),
             run=file_current,
-            available=lambda screen: _entry(screen) is not None,
+            available=_showing_inbox,
         ),
         BrowseKey(
             Binding("x", "", "Dismiss", id="inbox.dismiss",
                     tooltip="Dismiss the Inbox entry (it never comes back)"),
             run=dismiss_current,
-            available=lambda screen: _entry(screen) is not None,
+            available=_showing_inbox,
         ),
         BrowseKey(
             Binding("r", "", "Refresh", id="feeds.refresh",
