@@ -129,11 +129,12 @@ class BrowseScreen(Screen[None]):
         self.source: ListSource | None = None
         self._save_timer: Timer | None = None
         self._ready = False
+        self._key_state: tuple[bool, ...] | None = None  # see _refresh_keys
         # Kept as attributes: they are needed after unmount too (saving the state on exit).
         self.guide_header = GuideHeader(id="header")
         self.topic_tree = TopicTree(id="tree", on_enter=self._tree_entered)
         self.tier_tabs = TierTabs(id="tiers")
-        self.item_list = ItemList(id="items")
+        self.item_list = ItemList(id="items", on_highlighted=self._show_row)
         self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
         self.detail_pane = DetailPane(id="detail")
         self._add_extra_keys()
@@ -235,8 +236,19 @@ class BrowseScreen(Screen[None]):
         self.item_list.show(source, index=index, key=row_key)
         self._refresh_chrome()
         self._save_state_soon()
-        self.refresh_bindings()  # keys that apply to some sources only (BrowseKey.available)
+        self._refresh_keys()  # keys that apply to some sources only (BrowseKey.available)
         self.source_shown.publish(source)
+
+    def _refresh_keys(self) -> None:
+        """Refresh the footer when the keys that apply changed: Textual's footer rebuilds all
+        its keys on every refresh (~25 ms), too slow to do on each tree or tier move."""
+        state = (
+            bool(self.check_action("cycle_status", ())),
+            *(key.available(self) for key in EXTRA_KEYS.values()),
+        )
+        if state != self._key_state:
+            self._key_state = state
+            self.refresh_bindings()
 
     @property
     def current_row(self) -> Any:
@@ -294,10 +306,14 @@ class BrowseScreen(Screen[None]):
 
     @on(ItemList.Highlighted)
     def _row_moved(self, event: ItemList.Highlighted) -> None:
-        if self.source is None or event.row is None:
+        self._show_row(event.row, event.index)
+
+    def _show_row(self, row: Any, index: int) -> None:
+        """The list's cursor moved (called at once by the list, in the same frame)."""
+        if self.source is None or row is None:
             self.detail_pane.show(None, placeholder=self.source.empty_message if self.source else "")
         else:
-            self.detail_pane.show(self.source.render_detail(event.row))
+            self.detail_pane.show(self.source.render_detail(row))
         self._save_state_soon()
 
     @on(ItemList.Activated)

@@ -6,16 +6,30 @@ from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 
 
-class DetailPane(VerticalScroll, can_focus=True):
-    """Shows a renderable built by the list's source (never a markup string)."""
+class DetailPane(ScrollView, can_focus=True):
+    """Shows a renderable built by the list's source (never a markup string).
+
+    Drawn line by line from strips rendered once per row (like the item list), not as a
+    child widget: a child whose height changes makes Textual lay out the whole screen on
+    every cursor move, which cost more than everything else a key press does.
+    """
 
     HELP_GROUP = "Detail pane"
+
+    DEFAULT_CSS = """
+    DetailPane {
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "scroll_down", "Scroll down", show=False, id="detail.down"),
@@ -26,13 +40,67 @@ class DetailPane(VerticalScroll, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False, id="detail.page_down"),
     ]
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text(""), id="detail-body")
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._renderable: RenderableType = Text("")
+        self._strips: list[Strip] = []
+        self._strips_width = -1
 
     def show(self, renderable: RenderableType | None, *, placeholder: str = "") -> None:
-        body = self.query_one("#detail-body", Static)
         if renderable is None:
-            body.update(Text(placeholder, style="dim italic"))
+            renderable = Text(placeholder, style="dim italic")
+        self._renderable = renderable
+        self._strips_width = -1
+        self._layout_strips()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text (tests, copying)."""
+        return "\n".join(strip.text.rstrip() for strip in self._strips)
+
+    def _layout_strips(self) -> None:
+        """Render the renderable at the pane's width; a scrollbar narrows it by its size."""
+        if not self.is_mounted:
+            return
+        full = self.container_size.width
+        height = self.container_size.height
+        if full <= 0:
+            return
+        strips = self._render_at(full)
+        bar = self.styles.scrollbar_size_vertical
+        width = full
+        if len(strips) > height and bar and full - bar > 0:
+            width = full - bar
+            strips = self._render_at(width)
+        self._strips = strips
+        self._strips_width = width
+        new = Size(width, len(strips))
+        if (new.height > height) == (self.virtual_size.height > height) and self.virtual_size.width == width:
+            self.set_reactive(DetailPane.virtual_size, new)
+            self._scroll_update(new)
         else:
-            body.update(renderable)
-        self.scroll_home(animate=False, immediate=True)
+            self.virtual_size = new
+
+    def _render_at(self, width: int) -> list[Strip]:
+        visual = visualize(self, self._renderable, markup=False)
+        return Visual.to_strips(self, visual, width, None, self.visual_style)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_strips()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips_width = -1
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if self._strips_width != width and self.is_mounted:
+            self._strips = self._render_at(width)
+            self._strips_width = width
+        index = self.scroll_offset.y + y
+        if 0 <= index < len(self._strips):
+            return self._strips[index]  # (padded to the width with the pane's background)
+        return Strip.blank(width, self.rich_style)

@@ -8,6 +8,7 @@ few pages in a small LRU cache. A 50,000-row list costs one COUNT and one page q
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -93,8 +94,19 @@ class ItemList(ScrollView, can_focus=True):
         def control(self) -> ItemList:
             return self.item_list
 
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        on_highlighted: Callable[[Row | None, int], None] | None = None,
+    ) -> None:
+        """``on_highlighted(row, index)`` runs at once when the cursor moves, instead of
+        posting :class:`Highlighted`: the detail pane then changes in the same frame as the
+        cursor (a message is handled after the list's frame is drawn: two frames a key)."""
         super().__init__(name=name, id=id, classes=classes)
+        self._on_highlighted = on_highlighted
         self.source: ListSource | None = None
         self._count = 0
         self._cursor = 0
@@ -238,7 +250,10 @@ class ItemList(ScrollView, can_focus=True):
         )
 
     def _post_highlighted(self) -> None:
-        self.post_message(self.Highlighted(self, self.current_row, self._cursor))
+        if self._on_highlighted is not None:
+            self._on_highlighted(self.current_row, self._cursor)
+        else:
+            self.post_message(self.Highlighted(self, self.current_row, self._cursor))
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()

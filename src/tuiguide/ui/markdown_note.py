@@ -8,12 +8,16 @@ style (``hyperlinks=False``): nothing in a note can be clicked into an action or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import RenderableType
-from rich.markdown import Markdown
 from rich.text import Text
 from textual.widgets import Static
 
 from ..sanitize import clean_text
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown  # imported on the first note shown (~25 ms)
 
 EMPTY_HINT = "No note yet — press n to write one."
 
@@ -24,6 +28,8 @@ def note_markdown(body: str) -> Markdown:
     A line break typed in the editor stays a line break (as in GitHub comments or Obsidian):
     CommonMark would join the lines of a paragraph, and a note is not a typeset document.
     """
+    from rich.markdown import Markdown
+
     markdown = Markdown(clean_text(body, multiline=True), hyperlinks=False)
     for token in markdown.parsed:
         for child in token.children or ():

@@ -21,12 +21,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from ..errors import UserError
 from ..sanitize import clean_text
 
 if TYPE_CHECKING:
+    from textual.widgets import TextArea  # imported when the editor opens (~10 ms at start-up)
+
     from ..catalogue import Catalogue
 
 SAVE_DEBOUNCE = 0.5
@@ -95,6 +97,8 @@ class NoteEditor(ModalScreen[bool]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
         with Vertical(id="note-dialog"):
             yield Static(Text(f"Note · {self.resource_title}", no_wrap=True,
                               overflow="ellipsis"), id="note-title")
@@ -108,6 +112,8 @@ class NoteEditor(ModalScreen[bool]):
             yield Static(self._status_text(), id="note-status")
 
     def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
         area = self.query_one("#note-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)

@@ -1,0 +1,189 @@
+"""Performance guards that do not time anything (a loaded 2-core machine makes timings flaky):
+they count the work that made start-up and keys slow, so it stays fixed.
+
+- Start-up imports: the CLI and the app build without httpx, feedparser, Markdown, the text
+  area or sqlite-utils (each imported where it is used: refresh, a note, the editor, ...).
+- The topic tree measures labels without drawing them, and measures them right.
+- A cursor move redraws the screen once and lays nothing out; a tier or topic change does not
+  rebuild the footer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual._compositor import Compositor
+from textual.widgets import Footer
+
+from tuiguide.catalogue import Catalogue
+from tuiguide.ui.app import make_app
+from tuiguide.ui.inbox_source import INBOX_KEY
+from ui_support import down_to_topic, fixed_now
+
+HEAVY = (
+    "httpx",
+    "feedparser",
+    "sqlite_utils",
+    "markdown_it",
+    "rich.markdown",
+    "textual.widgets._markdown",
+    "textual.widgets._text_area",
+)
+
+_PROBE = """
+import json, sys
+import tuiguide.cli
+from tuiguide.ui.app import make_app
+app = make_app(sys.argv[1])
+app.catalogue.close()
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'httpx', 'feedparser',
+      'sqlite_utils', 'markdown_it'} or m in {'rich.markdown', 'textual.widgets._markdown',
+      'textual.widgets._text_area'})))
+"""
+
+
+def test_cli_and_app_start_without_heavy_imports(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    Catalogue.open(db).close()  # seeded with the bundled guide
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(db)], capture_output=True, text=True, timeout=120,
+        check=True,
+    ).stdout
+    loaded = json.loads(out.strip().splitlines()[-1])
+    assert loaded == [], f"imported at start-up (import them where they are used): {loaded}"
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
+    # The probe itself works: a module that imports httpx is reported.
+    probe = _PROBE.replace("import tuiguide.cli", "import tuiguide.cli, httpx")
+    db = tmp_path / "c.db"
+    Catalogue.open(db).close()
+    out = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert "httpx" in json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def bundled(tmp_path: Path) -> Path:
+    db = tmp_path / "bundled.db"
+    with Catalogue.open(db, now=fixed_now) as cat:
+        first = cat.items(limit=3)
+        cat.set_status(first[0].id, "done")
+        cat.set_note(first[1].id, "A note.\nTwo lines.")
+    return db
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_tree_label_widths_match_the_drawn_labels(bundled: Path, size) -> None:
+    app = make_app(bundled, now=fixed_now)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        tree = app.browse_screen.topic_tree
+        for tier in ("0", "2", "3"):
+            await pilot.press(tier)
+            await pilot.pause()
+            nodes = list(tree.nodes_by_key.values())
+            assert len(nodes) > 20
+            for node in nodes:
+                drawn = tree.render_label(node, Style(), Style()).cell_len
+                assert tree.get_label_width(node) == drawn, node.data.key
+
+
+class Counter:
+    """Counts screen layouts (Compositor.reflow) and footer rebuilds (Footer.recompose)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reflows = 0
+        self.footers = 0
+        reflow, recompose = Compositor.reflow, Footer.recompose
+
+        def counting_reflow(compositor, *args, **kwargs):
+            self.reflows += 1
+            return reflow(compositor, *args, **kwargs)
+
+        async def counting_recompose(footer):
+            self.footers += 1
+            return await recompose(footer)
+
+        monkeypatch.setattr(Compositor, "reflow", counting_reflow)
+        monkeypatch.setattr(Footer, "recompose", counting_recompose)
+
+
+async def test_cursor_moves_lay_nothing_out_and_tier_changes_keep_the_footer(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(bundled, now=fixed_now)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        await pilot.press("h", *down_to_topic(1), "enter")
+        await pilot.pause()
+        counter = Counter(monkeypatch)
+        titles = []
+        for _ in range(4):
+            await pilot.press("j")
+            await pilot.pause()
+            row = screen.item_list.current_row
+            titles.append(row.title)
+            assert row.title.split()[0] in screen.detail_pane.text  # the pane follows
+        assert len(set(titles)) == 4
+        assert counter.reflows == 0, "a cursor move made Textual lay out the whole screen"
+
+        for key in ("2", "1", "0", "3", "0"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("h")  # (a focus change does rebuild the footer: its keys change)
+        await pilot.pause()
+        counter.footers = 0
+        for key in ("j", "j", "k"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert screen.node_key != "special:upnext"
+        assert counter.footers == 0, "a tier or topic change rebuilt every footer key"
+
+        # A list whose rows have no status (the Inbox) still changes the footer's keys.
+        screen.show_node(INBOX_KEY)
+        await pilot.pause()
+        assert counter.footers == 1
+        assert not screen.check_action("cycle_status", ())
+
+
+async def test_detail_pane_wraps_scrolls_and_rewraps_on_resize(tmp_path: Path) -> None:
+    db = tmp_path / "long.db"
+    long_description = " ".join(f"word{i}" for i in range(400))
+    guide = tmp_path / "g.md"
+    guide.write_text(
+        "# Long Guide\n\n## 1. Topic\n\n#### Tier 1\n\n"
+        f"- [Long one](https://example.com/long) - Ann. {long_description}\n"
+        "- [Short one](https://example.com/short) - Bob. Short.\n",
+        encoding="utf-8",
+    )
+    with Catalogue.open(db, seed=False, now=fixed_now) as cat:
+        cat.import_file(guide)
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        pane = app.browse_screen.detail_pane
+        assert "word0 " in pane.text and "word399" in pane.text
+        assert pane.virtual_size.height > pane.scrollable_content_region.height
+        assert pane.show_vertical_scrollbar
+        wide = pane.virtual_size.height
+        lines = pane.text.splitlines()
+        assert max(len(line) for line in lines) <= pane.scrollable_content_region.width
+        await pilot.press("l", "l")  # focus the detail pane, scroll it
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert pane.scroll_offset.y > 0
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        assert pane.virtual_size.height < wide  # re-wrapped to the wider pane
+        assert max(len(line) for line in pane.text.splitlines()) <= pane.scrollable_content_region.width
+        await pilot.press("h", "j")  # the short item: no scrollbar, back at the top
+        await pilot.pause()
+        assert "Short." in pane.text and "word1" not in pane.text
+        assert pane.scroll_offset.y == 0 and not pane.show_vertical_scrollbar
