@@ -12,8 +12,8 @@ points, the "Inbox" tree node and the keys
 * ``F`` the feeds screen (add, remove, see each feed's state).
 
 ``o``/``c`` (open, copy) are the browse screen's own: an Inbox row's link is only ever an
-http(s) URL. Per-app state (the running refresh, the fetch limits) lives in a
-:class:`FeedControl`; tests shrink the limits with :func:`set_fetch_settings`.
+http(s) URL. Per-app state (the running refresh, the fetch limits, the topic suggester)
+lives in a :class:`FeedControl`; tests shrink the limits with :func:`set_fetch_settings`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
-from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual.app import App
@@ -52,12 +52,13 @@ if TYPE_CHECKING:
 
 NAMES_IN_SUMMARY = 3
 SUGGEST_NOTICE_AFTER = 0.4  # seconds: say "finding topics" only when it takes a while
-SUGGESTER_BUCKET = 500  # rebuild the suggester after this many placements came or went
+SUGGESTER_BUCKET = 500  # rebuild the suggester when the placement count crosses a multiple
 
 
 class SuggesterCache:
     """One :class:`Suggester` per app, built in worker threads (seconds at 50,000 resources)
-    and kept until topics change or ``SUGGESTER_BUCKET`` placements come or go.
+    and kept until topics change or the placement count crosses a ``SUGGESTER_BUCKET``
+    boundary (a few items filed since do not change its suggestions).
 
     It holds no database connection once built, so a worker builds it and the UI thread
     uses it; the lock makes a pre-warm and an ``f`` share one build.
@@ -77,7 +78,7 @@ class SuggesterCache:
                               ).fetchone()[0]
         return (*topics, placed // SUGGESTER_BUCKET)
 
-    def get(self, catalogue_path: object, now: Callable[[], str]) -> Suggester:
+    def get(self, catalogue_path: Path, now: Callable[[], str]) -> Suggester:
         """The suggester for the catalogue as it is now (call from a worker thread)."""
         from ..catalogue import Catalogue
 
@@ -91,8 +92,7 @@ class SuggesterCache:
 class FeedControl:
     """One app's feed state: the refresh in flight, its progress, and the fetch limits."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self) -> None:
         self.settings: FetchSettings | None = None
         """Limits for refreshes started from this app (None: the defaults)."""
         self.runner: RefreshRunner | None = None
@@ -116,13 +116,12 @@ class FeedControl:
             self.runner.stop()
 
 
-_CONTROLS: WeakKeyDictionary[App, FeedControl] = WeakKeyDictionary()
-
-
 def feed_control(app: App) -> FeedControl:
-    control = _CONTROLS.get(app)
-    if control is None:
-        control = _CONTROLS[app] = FeedControl(app)
+    """``app``'s feed state (kept on the app, so it lives and goes with it)."""
+    control = getattr(app, "_tuiguide_feed_control", None)
+    if not isinstance(control, FeedControl):
+        control = FeedControl()
+        app._tuiguide_feed_control = control  # type: ignore[attr-defined]
     return control
 
 
