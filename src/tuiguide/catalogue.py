@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .db import describe_sqlite_error, open_connection, transaction, utcnow
-from .errors import CatalogueError, UserError
+from .errors import CatalogueError, UserError, read_user_file
 from .guide_parser import ParsedGuide, ParsedItem, decode_guide, parse_guide, slugify
 from .models import STATUSES, Counts, Guide, ImportReport, Item, Topic
 from .search_index import deferred_indexing
@@ -488,14 +488,7 @@ class Catalogue:
     def import_file(self, path: Path | str) -> ImportReport:
         """Import or update a guide from a markdown file; nothing is written on error."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UserError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise UserError(f"{path}: is a directory; give a markdown guide file") from None
-        except OSError as exc:
-            raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+        data = read_user_file(path, "a markdown guide file")
         text, warnings = decode_guide(data, str(path))
         report = self.import_text(text, source=str(path.resolve()), name=str(path))
         report.warnings[:0] = warnings

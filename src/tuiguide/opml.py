@@ -18,7 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from .db import transaction
-from .errors import UserError
+from .errors import UserError, read_user_file
 from .feeds import list_feeds
 from .sanitize import clean_text
 from .urls import is_openable, normalise_url
@@ -94,14 +94,7 @@ def parse_opml(data: bytes, name: str) -> tuple[list[OpmlFeed], list[str]]:
 def import_opml(cat: Catalogue, path: Path | str) -> OpmlImport:
     """Follow every feed in an OPML file (one transaction); known feeds are left as they are."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path}: is a directory; give an OPML file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_user_file(path, "an OPML file")
     feeds, invalid = parse_opml(data, str(path))
     report = OpmlImport(invalid=invalid)
     now = cat.now()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .db import transaction
-from .errors import UserError
+from .errors import UserError, read_user_file
 from .export import EXPORT_FORMAT, EXPORT_VERSION
 from .models import STATUSES
 from .urls import is_openable, normalise_url
@@ -258,16 +258,7 @@ def parse_export(data: Any) -> ExportFile:
 def read_export(path: Path | str) -> ExportFile:
     """Read and check an export file; one-line UserError naming the file when it is bad."""
     path = Path(path)
-    try:
-        if path.is_dir():
-            raise UserError(f"{path}: is a directory; give a tuiguide JSON export file")
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise UserError(f"{path}: too large to be a tuiguide export")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    raw = read_user_file(path, "a tuiguide JSON export file", max_bytes=MAX_EXPORT_BYTES)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
