@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.widgets.tree import TreeNode
 
 from ..catalogue import Catalogue
@@ -36,6 +35,7 @@ from .detail import DetailPane
 from .header import GuideHeader
 from .help_screen import HelpScreen
 from .item_list import ItemList
+from .key_footer import KeyFooter
 from .sources import ListSource
 from .tier_tabs import TierTabs
 from .topic_tree import NodeInfo, TopicTree
@@ -147,7 +147,7 @@ class BrowseScreen(Screen[None]):
         self.topic_tree.border_title = "Topics"
         self.detail_pane.border_title = "Details"
         yield Container(self.topic_tree, self.centre, self.detail_pane, id="body")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def _add_extra_keys(self) -> None:
         for binding_id, key in EXTRA_KEYS.items():

@@ -13,6 +13,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
+from .scrolling import set_virtual_size
+
 
 class DetailPane(ScrollView, can_focus=True):
     """Shows a renderable built by the list's source (never a markup string).
@@ -76,12 +78,7 @@ class DetailPane(ScrollView, can_focus=True):
             strips = self._render_at(width)
         self._strips = strips
         self._strips_width = width
-        new = Size(width, len(strips))
-        if (new.height > height) == (self.virtual_size.height > height) and self.virtual_size.width == width:
-            self.set_reactive(DetailPane.virtual_size, new)
-            self._scroll_update(new)
-        else:
-            self.virtual_size = new
+        set_virtual_size(self, Size(width, len(strips)))
 
     def _render_at(self, width: int) -> list[Strip]:
         visual = visualize(self, self._renderable, markup=False)

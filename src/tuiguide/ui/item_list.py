@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .scrolling import set_virtual_size
 from .sources import ListSource, Row
 
 PAGE_SIZE = 200
@@ -111,6 +112,7 @@ class ItemList(ScrollView, can_focus=True):
         self._count = 0
         self._cursor = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        self._line_styles: tuple[int, Style, Style] | None = None
 
     # ------------------------------------------------------------------ public API
     @property
@@ -213,7 +215,7 @@ class ItemList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, self._count)
+        set_virtual_size(self, Size(width, self._count))
 
     def _page(self, page_no: int) -> list[Row]:
         page = self._pages.get(page_no)
@@ -293,9 +295,26 @@ class ItemList(ScrollView, can_focus=True):
         style = base + self.get_component_rich_style("item-list--empty")
         return Strip(list(line.render(self.app.console))).apply_style(style)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Width and styles are the same for every line drawn in one go: look them up once
+        # (each costs as much as drawing a row).
         base = self.rich_style
+        self._line_styles = (
+            self.scrollable_content_region.width,
+            base,
+            base + self.get_component_rich_style("item-list--cursor"),
+        )
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_styles = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._line_styles is not None:
+            width, base, cursor_style = self._line_styles
+        else:
+            width, base = self.scrollable_content_region.width, self.rich_style
+            cursor_style = base + self.get_component_rich_style("item-list--cursor")
         index = self.scroll_offset.y + y
         if self.source is None or index >= self._count:
             if self._count == 0 and self.source is not None and y >= 1:
@@ -305,9 +324,7 @@ class ItemList(ScrollView, can_focus=True):
         if row is None:
             return Strip.blank(width, base)
         text = self.source.render_row(row, width)
-        style: Style = base
-        if index == self._cursor:
-            style = base + self.get_component_rich_style("item-list--cursor")
+        style: Style = cursor_style if index == self._cursor else base
         segments = list(text.render(self.app.console))
         strip = Strip(Segment.apply_style(segments, style))
         return strip.crop_extend(0, width, style).apply_meta({"row": index})

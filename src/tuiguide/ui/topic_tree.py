@@ -163,30 +163,36 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         guides: list[Guide] | None = None,
         topics: dict[int, list[Topic]] | None = None,
     ) -> None:
-        """Refresh every badge for ``tier`` (None = all tiers): a few grouped queries."""
+        """Refresh every badge for ``tier`` (None = all tiers): a few grouped queries.
+
+        Only nodes whose badge changed are redrawn (after a status change: a handful).
+        """
+        badges: dict[str, str] = {}
         for special in sources.SPECIAL_NODES:
-            node = self.nodes_by_key.get(special.key)
-            if node is not None and node.data is not None:
-                node.data.badge = special.badge(catalogue, tier)
-                node.refresh()
+            badges[special.key] = special.badge(catalogue, tier)
         for guide in guides if guides is not None else catalogue.guides():
-            node = self.nodes_by_key.get(f"guide:{guide.id}")
-            if node is not None and node.data is not None:
-                counts = catalogue.guide_counts(guide.id, tier)
-                node.data.badge = counts_badge(counts.done, counts.total)
-                node.refresh()
+            counts = catalogue.guide_counts(guide.id, tier)
+            badges[f"guide:{guide.id}"] = counts_badge(counts.done, counts.total)
             guide_topics = topics[guide.id] if topics is not None else catalogue.topics(guide.id)
             for topic in guide_topics:
-                tnode = self.nodes_by_key.get(f"topic:{topic.id}")
-                if tnode is not None and tnode.data is not None:
-                    counts = topic.counts(tier)
-                    tnode.data.badge = counts_badge(counts.done, counts.total)
-                    tnode.refresh()
-        self._badge_width = max(
+                counts = topic.counts(tier)
+                badges[f"topic:{topic.id}"] = counts_badge(counts.done, counts.total)
+        changed = []
+        for key, badge in badges.items():
+            node = self.nodes_by_key.get(key)
+            if node is not None and node.data is not None and node.data.badge != badge:
+                node.data.badge = badge
+                changed.append(node)
+        width = max(
             (len(n.data.badge) for n in self.nodes_by_key.values()
              if n.data is not None and badge_progress(n.data.badge)),
             default=0,
         )
+        if width != self._badge_width:  # every bar is as wide as the widest badge
+            self._badge_width = width
+            changed = [n for n in self.nodes_by_key.values() if n.data is not None]
+        for node in changed:
+            node.refresh()
 
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
