@@ -131,3 +131,34 @@ def test_a_status_change_moves_a_resource_between_segments(tmp_path: Path) -> No
         assert up_next_count(cat) == len(order) - 1 == reference_count(cat, None, None)
     finally:
         cat.close()
+
+
+def test_notes_list_reads_each_item_as_item_does(tmp_path: Path) -> None:
+    """The Notes list (two queries a page) shows each resource exactly as Catalogue.item does
+    (its first live placement; a resource left in no guide still listed)."""
+    from tuiguide.study import noted_count, noted_items
+
+    rng = random.Random(7)
+    urls = [f"https://example.com/r{i}" for i in range(60)]
+    clock = iter(f"2025-02-{d:02d}T{h:02d}:00:00Z" for d in range(1, 29) for h in range(24))
+    cat = Catalogue.open(tmp_path / "c.db", seed=False, now=lambda: next(clock))
+    try:
+        first = random_guide(rng, 1, urls)
+        cat.import_text(first, source="guide-1")
+        cat.import_text(random_guide(rng, 2, urls), source="guide-2")
+        ids = [row[0] for row in cat.conn.execute("SELECT id FROM resources ORDER BY id")]
+        for rid in rng.sample(ids, 30):
+            cat.set_note(rid, f"note on {rid}")
+        # Drop half of guide 1's entries: some noted resources keep only removed placements.
+        cat.import_text("\n".join(line for line in first.splitlines()
+                                  if not line.startswith("- [") or rng.random() < 0.5) + "\n",
+                        source="guide-1")
+        noted = [row[0] for row in cat.conn.execute(
+            "SELECT resource_id FROM notes ORDER BY updated_at DESC, resource_id DESC")]
+        assert noted_count(cat) == len(noted) == 30
+        want = [cat.item(rid) for rid in noted]
+        assert any(item.removed for item in want)  # the case a join could get wrong
+        for offset, limit in ((0, 100), (0, 7), (7, 7), (25, 10), (30, 5)):
+            assert noted_items(cat, limit=limit, offset=offset) == want[offset:offset + limit]
+    finally:
+        cat.close()
