@@ -132,7 +132,9 @@ class BrowseScreen(Screen[None]):
         self._key_state: tuple[bool, ...] | None = None  # see _refresh_keys
         # Kept as attributes: they are needed after unmount too (saving the state on exit).
         self.guide_header = GuideHeader(id="header")
-        self.topic_tree = TopicTree(id="tree", on_enter=self._tree_entered)
+        self.topic_tree = TopicTree(
+            id="tree", on_enter=self._tree_entered, on_highlight=self._tree_highlighted
+        )
         self.tier_tabs = TierTabs(id="tiers")
         self.item_list = ItemList(id="items", on_highlighted=self._show_row)
         self.centre = Vertical(self.tier_tabs, self.item_list, id="centre")
@@ -289,7 +291,11 @@ class BrowseScreen(Screen[None]):
     @on(TopicTree.NodeHighlighted)
     def _tree_moved(self, event: TopicTree.NodeHighlighted) -> None:
         # The message may be stale (keys typed fast): follow where the cursor is now.
-        node = self.topic_tree.cursor_node
+        self._tree_highlighted(self.topic_tree.cursor_node)
+
+    def _tree_highlighted(self, node: TreeNode[NodeInfo] | None) -> None:
+        """The tree's cursor is on ``node``: show its list (called at once by the tree, so
+        the list changes in the cursor's frame; the message that follows finds it done)."""
         info = node.data if node is not None else None
         if info is None or not self._ready or info.key == self.node_key:
             return  # (the node may be showing another source, e.g. search results: keep it)

@@ -109,11 +109,15 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         *,
         id: str | None = None,
         on_enter: Callable[[TreeNode[NodeInfo]], None] | None = None,
+        on_highlight: Callable[[TreeNode[NodeInfo]], None] | None = None,
     ) -> None:
         """``on_enter`` runs at once on enter (a message would let keys typed just after it
-        reach the tree before focus moves); without it :class:`Entered` is posted."""
+        reach the tree before focus moves); without it :class:`Entered` is posted.
+        ``on_highlight`` runs at once when the cursor moves to another node (besides the
+        NodeHighlighted message), so the list follows in the same frame as the cursor."""
         super().__init__(Text("Guides"), id=id)
         self._on_enter = on_enter
+        self._on_highlight = on_highlight
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
@@ -193,6 +197,12 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
             changed = [n for n in self.nodes_by_key.values() if n.data is not None]
         for node in changed:
             node.refresh()
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        node = self.cursor_node
+        if self._on_highlight is not None and previous_line != line and node is not None:
+            self._on_highlight(node)
 
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
