@@ -70,6 +70,7 @@ class TuiguideApp(App[None]):
             # pause every few keys at 50k items (p95 of a topic change 85 -> 45 ms).
             self._heap_frozen = True
             gc.freeze()
+            gc.enable()  # (the CLI turns collections off for the start-up)
         if (
             self._exit_after_ready
             and renderable is not None
@@ -92,6 +93,7 @@ class TuiguideApp(App[None]):
         self.catalogue.close()
         if self._heap_frozen:  # (tests run many apps in one process: let this one go)
             gc.unfreeze()
+        gc.enable()
 
 
 def make_app(db_path: Path, *, now: Callable[[], str] | None = None) -> TuiguideApp:
