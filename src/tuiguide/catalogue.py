@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .db import describe_sqlite_error, open_connection, transaction, utcnow
+from .db import (
+    bulk_write_settings,
+    describe_sqlite_error,
+    open_connection,
+    transaction,
+    utcnow,
+)
 from .errors import CatalogueError, UserError, read_user_file
 from .guide_parser import ParsedGuide, ParsedItem, decode_guide, parse_guide, slugify
 from .models import STATUSES, Counts, Guide, ImportReport, Item, Topic
@@ -507,7 +513,7 @@ class Catalogue:
         conn = self.conn
         slug = slugify(parsed.title)
         # Index the guide's text for search in one statement at the end (search_index.py).
-        with transaction(conn), deferred_indexing(conn):
+        with bulk_write_settings(conn), transaction(conn), deferred_indexing(conn):
             row = conn.execute("SELECT id FROM guides WHERE slug = ?", (slug,)).fetchone()
             if row:
                 guide_id = row[0]

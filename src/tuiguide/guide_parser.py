@@ -20,6 +20,8 @@ _CHECKBOX = re.compile(r"^\[[ xX]\]\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_AUTHOR_DOT = re.compile(r"^(.+?)\.\s+(.*)$", re.DOTALL)
+_AUTHOR_DASH = re.compile(r"^(.+?)\s+[-–—]\s+(.*)$", re.DOTALL)
 _SEPARATOR = re.compile(r"^\s*(?:[-–—:|]+|by\b)\s*", re.IGNORECASE)
 _MAX_AUTHOR_WORDS = 8
 _MAX_AUTHOR_CHARS = 80
@@ -143,7 +145,7 @@ def split_author(rest: str) -> tuple[str | None, str]:
     if not rest:
         return None, ""
     # "Author. Description": the author is the text before the first ". " if it is short.
-    m = re.match(r"^(.+?)\.\s+(.*)$", rest, re.DOTALL)
+    m = _AUTHOR_DOT.match(rest)
     if m:
         author, desc = m.group(1).strip(), m.group(2).strip()
         if (
@@ -154,7 +156,7 @@ def split_author(rest: str) -> tuple[str | None, str]:
         ):
             return author, desc
     # "Author - Description" (used after a "by" separator)
-    m = re.match(r"^(.+?)\s+[-–—]\s+(.*)$", rest, re.DOTALL)
+    m = _AUTHOR_DASH.match(rest)
     if m and len(m.group(1).split()) <= 4:
         return m.group(1).strip(), m.group(2).strip()
     return None, rest

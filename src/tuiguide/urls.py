@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 OPENABLE_SCHEMES = frozenset({"http", "https"})
+
+# Already canonical: lower-case http(s) scheme and host, no port, user or fragment, a path
+# of plain URL characters (or any non-ASCII) not ending in "/", a query with no empty or
+# utm_* pair, nothing ending in "/". Most links in a guide look like this, and the full
+# normalisation (urlsplit and back) returns them unchanged: 0.2 s of a 50k-item import.
+_PATH_CHAR = r"[A-Za-z0-9._~%!$&'()*+,;=:@/\-\u0080-\U0010ffff]"
+_PATH_END = r"[A-Za-z0-9._~%!$&'()*+,;=:@\-\u0080-\U0010ffff]"
+_PAIR = r"(?![uU][tT][mM]_)[A-Za-z0-9._~%!$'()*+,;=:@/?\-\u0080-\U0010ffff]+"
+_CANONICAL = re.compile(
+    rf"https?://[a-z0-9.-]+(?:/{_PATH_CHAR}*{_PATH_END})?(?:\?{_PAIR}(?:&{_PAIR})*)?"
+)
 
 
 def normalise_url(url: str) -> str:
@@ -14,6 +26,12 @@ def normalise_url(url: str) -> str:
     parameters, no trailing slash. Idempotent: ``normalise_url(normalise_url(u)) == normalise_url(u)``.
     """
     url = url.strip()
+    if not url.endswith("/") and _CANONICAL.fullmatch(url):
+        return url
+    return _normalise(url)
+
+
+def _normalise(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
