@@ -78,7 +78,10 @@ _LINK_TITLE = re.compile(r"\s+\"[^\"]*\"$")
 
 def _clean_target(target: str) -> str:
     """Drop an optional link title, ``[t](url "title")``, and ``<...>`` around the URL."""
-    return _LINK_TITLE.sub("", target.strip()).strip("<>").strip()
+    target = target.strip()
+    if '"' in target:
+        target = _LINK_TITLE.sub("", target)
+    return target.strip("<>").strip()
 
 
 def _scan_link(text: str) -> tuple[str, str, str] | None:
@@ -132,7 +135,7 @@ def _plain_inline(text: str) -> str:
             return label
         return f"{label} ({url})" if label and label != url else url
 
-    return _INLINE_LINK.sub(repl, text)
+    return _INLINE_LINK.sub(repl, text) if "](" in text else text
 
 
 def split_author(rest: str) -> tuple[str | None, str]:
@@ -259,7 +262,9 @@ def parse_guide(text: str, name: str = "<guide>") -> ParsedGuide:
             continue
         bullet = _BULLET.match(raw)
         if bullet:
-            body = _CHECKBOX.sub("", bullet.group(2).strip())
+            body = bullet.group(2).strip()
+            if body.startswith("["):
+                body = _CHECKBOX.sub("", body)
             body_plain = body
             if body_plain.startswith(("**[", "__[")):
                 body_plain = body_plain[2:]
