@@ -8,6 +8,7 @@ others: its error, status and backoff are recorded on its row for the user to se
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .db import transaction
 from .errors import UserError
 from .feeds_fetch import FetchRequest, FetchResult, FetchSettings, run_fetches
+from .search_index import deferred_indexing
 from .urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
@@ -365,43 +367,88 @@ def _store(cat: Catalogue, feed: Feed, result: FetchResult, parsed: ParsedFeed |
 
 
 def _store_entries(cat: Catalogue, feed_id: int, entries: Iterable[ParsedEntry], now: str) -> int:
-    """Insert unseen entries, refresh known ones; return how many reached the Inbox."""
+    """Insert unseen entries, refresh known ones; return how many reached the Inbox.
+
+    What is already stored is read once per feed (a few queries), not once per entry; the
+    in-memory copy follows each write, so every entry sees what the ones before it wrote.
+    """
     conn = cat.conn
+    entries = list(entries)
+    known: dict[str, tuple[int, str | None]] = {
+        identity: (entry_id, url)
+        for identity, entry_id, url in conn.execute(
+            "SELECT identity, id, url FROM feed_entries WHERE feed_id = ?", (feed_id,)
+        )
+    }
+    # Rows (any feed) holding each link a new entry has, and the guide's resources.
+    urls = sorted({e.url for e in entries if e.url and e.identity not in known})
+    rows_with_url: dict[str | None, int] = {}
+    resources: dict[str, int] = {}
+    for i in range(0, len(urls), 500):  # (SQLite's bound-parameter limit)
+        chunk = urls[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows_with_url.update(conn.execute(
+            f"SELECT url, count(*) FROM feed_entries WHERE url IN ({marks}) GROUP BY url", chunk
+        ))
+        resources.update(
+            conn.execute(f"SELECT url, id FROM resources WHERE url IN ({marks})", chunk)
+        )
+
+    # New entries are indexed for search in one statement at the end (search_index.py);
+    # a feed with nothing new writes nothing beyond its changed rows.
+    fresh = any(e.identity not in known for e in entries)
+    with deferred_indexing(conn) if fresh else contextlib.nullcontext():
+        return _write_entries(conn, feed_id, entries, now, known, rows_with_url, resources)
+
+
+def _write_entries(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    entries: list[ParsedEntry],
+    now: str,
+    known: dict[str, tuple[int, str | None]],
+    rows_with_url: dict[str | None, int],
+    resources: dict[str, int],
+) -> int:
+    """The writes of :func:`_store_entries`, entry by entry, keeping its lookups current."""
+
+    def moved(old: str | None, new_url: str | None) -> None:
+        rows_with_url[old] = rows_with_url.get(old, 0) - 1
+        rows_with_url[new_url] = rows_with_url.get(new_url, 0) + 1
+
     new = 0
     for e in entries:
         sort_at = e.published_at if e.published_at and e.published_at <= now else now
-        row = conn.execute(
-            "SELECT id FROM feed_entries WHERE feed_id = ? AND identity = ?", (feed_id, e.identity)
-        ).fetchone()
-        if row:
+        stored = known.get(e.identity)
+        if stored is not None:
+            entry_id, old_url = stored
             # Only rows that changed are written (search triggers re-index what is written).
             conn.execute(
                 "UPDATE feed_entries SET url = ?, link = ?, raw_link = ?, title = ?, author = ?, "
                 "summary = ?, published_at = ? WHERE id = ? AND (url IS NOT ? OR link IS NOT ? "
                 "OR raw_link IS NOT ? OR title IS NOT ? OR author IS NOT ? OR summary IS NOT ? "
                 "OR published_at IS NOT ?)",
-                (e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at, row[0],
-                 e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at),
+                (e.url, e.link, e.raw_link, e.title, e.author, e.summary, e.published_at,
+                 entry_id, e.url, e.link, e.raw_link, e.title, e.author, e.summary,
+                 e.published_at),
             )
+            if old_url != e.url:
+                moved(old_url, e.url)
+                known[e.identity] = (entry_id, e.url)
             continue
-        if e.url and conn.execute(
-            "SELECT 1 FROM feed_entries WHERE url = ? LIMIT 1", (e.url,)
-        ).fetchone():
+        if e.url and rows_with_url.get(e.url, 0) > 0:
             continue  # the same post through another feed (or a changed guid): stored once
-        resource = (
-            conn.execute("SELECT id FROM resources WHERE url = ?", (e.url,)).fetchone()
-            if e.url
-            else None
-        )
+        resource = resources.get(e.url) if e.url else None
         state = "in_guide" if resource else "new"
-        conn.execute(
+        entry_id = conn.execute(
             "INSERT INTO feed_entries (feed_id, identity, url, link, raw_link, title, author, "
             "summary, published_at, sort_at, state, state_at, resource_id, fetched_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (feed_id, e.identity, e.url, e.link, e.raw_link, e.title, e.author, e.summary,
-             e.published_at, sort_at, state, now if resource else None,
-             resource[0] if resource else None, now),
-        )
+             e.published_at, sort_at, state, now if resource else None, resource, now),
+        ).lastrowid
+        known[e.identity] = (entry_id, e.url)
+        rows_with_url[e.url] = rows_with_url.get(e.url, 0) + 1
         if state == "new":
             new += 1
     return new
