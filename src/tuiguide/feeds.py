@@ -12,10 +12,12 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import BrokenExecutor, Future, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from . import feeds_pool
 from .db import transaction
 from .errors import UserError
 from .feeds_fetch import FetchRequest, FetchResult, FetchSettings, run_fetches
@@ -299,12 +301,19 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     return parse(body, url=url, content_type=content_type)
 
 
-def _parse_result(result: FetchResult) -> ParsedFeed | None:
+def _parse_result(result: FetchResult, future: Future[ParsedFeed] | None = None
+                  ) -> ParsedFeed | None:
+    """The parsed body (from a worker's ``future`` when given); a problem, never a raise."""
     from .feeds_parse import ParsedFeed
 
     if not result.ok or result.not_modified or result.body is None:
         return None
     try:
+        if future is not None:
+            try:
+                return future.result()
+            except BrokenExecutor:  # a worker died: parse here instead
+                pass
         return parse_feed(result.body, url=result.final_url, content_type=result.content_type)
     except Exception as exc:  # feedparser on hostile bytes: record, never crash the refresh
         parsed = ParsedFeed(is_feed=False)
@@ -516,18 +525,38 @@ def refresh(
     by_id = {f.id: f for f in due}
     total = len(due)
     done = 0
+    # Many feeds due: bodies are parsed by worker processes as they land (feeds_pool.py).
+    pool = feeds_pool.workers_for(total)
+    parsing: dict[Future[ParsedFeed], tuple[Feed, FetchResult]] = {}
 
-    def landed(req: FetchRequest, result: FetchResult) -> None:
+    def store(feed: Feed, result: FetchResult, parsed: ParsedFeed | None) -> None:
         nonlocal done
-        feed = by_id[req.key]
-        parsed = _parse_result(result)
         outcome = _store(cat, feed, result, parsed)
         outcomes.append(outcome)
         done += 1
         if progress is not None:
             progress(RefreshProgress(done, total, outcome, inbox_count(cat.conn)))
 
+    def store_parsed(*, wait: bool) -> None:
+        ready = as_completed(list(parsing)) if wait else [f for f in parsing if f.done()]
+        for future in ready:
+            feed, result = parsing.pop(future)
+            store(feed, result, _parse_result(result, future))
+
+    def landed(req: FetchRequest, result: FetchResult) -> None:
+        feed = by_id[req.key]
+        if pool is not None and result.ok and not result.not_modified and result.body:
+            future = feeds_pool.submit(pool, result.body, result.final_url, result.content_type)
+            if future is not None:
+                parsing[future] = (feed, result)
+                store_parsed(wait=False)
+                return
+        store(feed, result, _parse_result(result))
+
     requests = [FetchRequest(f.id, f.link, f.etag, f.last_modified) for f in due]
-    run_fetches(requests, landed, settings, stop)
+    try:
+        run_fetches(requests, landed, settings, stop)
+    finally:
+        store_parsed(wait=True)  # every feed that landed is stored, even when stopped
     cancelled = done < total
     return RefreshReport(outcomes, inbox_count(cat.conn), cancelled=cancelled)

@@ -1,0 +1,85 @@
+"""Parsing fetched feeds in worker processes when a refresh brings many at once.
+
+feedparser is pure Python: 50 fresh feeds of 50 entries take ~0.65 s of one core, two thirds
+of such a refresh, while the other core waits. With several feeds due, the bodies go to
+worker processes (one per core, two at most) as they land; fetching and storing go on in
+the calling thread. The workers start on the first refresh that needs them and stay for the
+life of the process (the app refreshes again and again; a CLI run ends with them).
+
+Results are the same objects :func:`tuiguide.feeds_parse.parse_feed` returns inline; a
+worker that dies or cannot start makes the caller parse inline instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (multiprocessing is imported on first use: the app starts without it)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .feeds_parse import ParsedFeed
+
+PARALLEL_FROM = 8
+"""Feeds due in one refresh from which workers parse (fewer: starting them costs more)."""
+MAX_WORKERS = 2
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_broken = False
+
+
+def _warm() -> None:
+    """Worker start-up: import the parser (and feedparser) before the first body arrives."""
+    from . import feeds_parse  # noqa: F401
+
+
+def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    from .feeds_parse import parse_feed
+
+    return parse_feed(body, url=url, content_type=content_type)
+
+
+def workers_for(due: int) -> ProcessPoolExecutor | None:
+    """The worker pool when ``due`` feeds are worth it and this machine has cores to spare."""
+    global _pool
+    if due < PARALLEL_FROM or _broken or (os.cpu_count() or 1) < 2:
+        return None
+    with _lock:
+        if _pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: forking a process that runs threads (the app, the fetch loop) can
+            # copy a held lock into the child and hang it.
+            _pool = ProcessPoolExecutor(
+                max_workers=min(MAX_WORKERS, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
+            )
+        return _pool
+
+
+def submit(pool: ProcessPoolExecutor, body: bytes, url: str, content_type: str
+           ) -> Future[ParsedFeed] | None:
+    """Queue one body; None when the pool cannot take it (the caller parses inline)."""
+    global _broken
+    try:
+        return pool.submit(_parse, body, url, content_type)
+    except Exception:  # BrokenProcessPool, or shut down at exit
+        _broken = True
+        return None
+
+
+def shutdown() -> None:
+    """Stop the workers (at exit; tests)."""
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown)
