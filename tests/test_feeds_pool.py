@@ -4,14 +4,35 @@ pool that breaks leaves the refresh to parse inline (real 127.0.0.1 server)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from feeds_support import BROKEN_RSS, FAST, LMSYS_RSS, VLLM_ATOM, Route, open_catalogue, rss, serve
+from feeds_support import (
+    BROKEN_RSS,
+    FAST,
+    LMSYS_RSS,
+    VLLM_ATOM,
+    Route,
+    fixed_now,
+    open_catalogue,
+    rss,
+    serve,
+)
 from tuiguide import feeds, feeds_pool
+from tuiguide.catalogue import Catalogue
+from tuiguide.feeds_fetch import FetchSettings
 from tuiguide.inbox import entries
 
 DOCS = [VLLM_ATOM, LMSYS_RSS, BROKEN_RSS, "<html><body>not a feed</body></html>",
@@ -92,3 +113,108 @@ def test_a_broken_worker_pool_falls_back_to_parsing_inline(tmp_path: Path, serve
 
 def test_few_feeds_are_parsed_inline() -> None:
     assert feeds_pool.workers_for(feeds_pool.PARALLEL_FROM - 1) is None
+
+
+def held(body: str, gate: threading.Event) -> Route:
+    """Answers only once ``gate`` is set: a feed whose server is slow to answer."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        gate.wait(60)
+        data = body.encode("utf-8")
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return Route(handler=answer)
+
+
+def follow_with_one_held(cat, server, gate: threading.Event) -> None:
+    follow_all(cat, server)
+    server.routes["/held.xml"] = held(rss("Held", [("h1", "Late post", "https://h.example/1")]),
+                                      gate)
+    feeds.insert_feed(cat, server.url("/held.xml"))
+
+
+def test_parsed_feeds_are_stored_while_a_slow_feed_is_still_loading(tmp_path: Path,
+                                                                     server) -> None:
+    """Each feed lands in the Inbox as soon as a worker has parsed it, not when the slowest
+    feed of the refresh has answered."""
+    gate = threading.Event()
+    cat = open_catalogue(tmp_path / "c.db")
+    follow_with_one_held(cat, server, gate)
+    cat.close()
+    seen: list[int] = []
+    all_but_one = threading.Event()
+
+    def progress(p: feeds.RefreshProgress) -> None:
+        seen.append(p.done)
+        if p.done == FEEDS:
+            all_but_one.set()
+
+    def run() -> None:
+        with Catalogue.open(tmp_path / "c.db", seed=False, now=fixed_now) as cat:
+            settings = FetchSettings(timeout=30, connect_timeout=5, max_parallel=8)
+            feeds.refresh(cat, settings=settings, progress=progress)
+
+    refresher = threading.Thread(target=run)
+    refresher.start()
+    try:
+        assert all_but_one.wait(20), f"only {len(seen)} feeds stored while one was still loading"
+        assert feeds_pool.workers_for(FEEDS + 1) is not None
+    finally:
+        gate.set()
+        refresher.join(30)
+    assert seen == list(range(1, FEEDS + 2))
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> None:
+    """``kill -9`` of ``tuiguide refresh`` (a cron timeout) mid-refresh: its parsing workers
+    end too, and whoever waits on the command's output is not kept waiting by them."""
+    gate = threading.Event()
+    db = tmp_path / "c.db"
+    with open_catalogue(db) as cat:
+        follow_with_one_held(cat, server, gate)
+    marker = f"TUIGUIDE_TEST_RUN={uuid.uuid4().hex}"
+    name, value = marker.split("=")
+    env = {**os.environ, name: value, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    cron = subprocess.Popen(
+        [sys.executable, "-m", "tuiguide", "--db", str(db), "refresh", "--timeout", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait until the workers have parsed (and the command stored) feeds
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                if conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]:
+                    break
+            assert cron.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert len(_processes_with(marker)) >= 2, "the refresh started no worker processes"
+        cron.send_signal(signal.SIGKILL)
+        cron.communicate(timeout=10)  # the workers hold its stdout and stderr until they end
+        deadline = time.monotonic() + 10
+        while _processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_with(marker) == []
+    finally:
+        gate.set()
+        for pid in _processes_with(marker):
+            os.kill(pid, signal.SIGKILL)
+        if cron.poll() is None:
+            cron.kill()
+            cron.communicate()

@@ -20,11 +20,19 @@ from typing import TYPE_CHECKING, Any
 from . import feeds_pool
 from .db import transaction
 from .errors import UserError
-from .feeds_fetch import FetchRequest, FetchResult, FetchSettings, run_fetches
+from .feeds_fetch import (
+    FetchRequest,
+    FetchResult,
+    FetchSettings,
+    fetch_in_background,
+    run_fetches,
+)
 from .search_index import deferred_indexing
 from .urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from .catalogue import Catalogue
     from .feeds_parse import ParsedEntry, ParsedFeed  # feedparser: imported when parsing
 
@@ -496,6 +504,55 @@ def due_feeds(cat: Catalogue, feed_ids: Iterable[int] | None = None, *, force: b
     return due, waiting
 
 
+def _fetch_and_parse(
+    requests: list[FetchRequest],
+    pool: ProcessPoolExecutor,
+    feed_of: Callable[[int], Feed],
+    store: Callable[[Feed, FetchResult, ParsedFeed | None], None],
+    settings: FetchSettings | None,
+    stop: threading.Event | None,
+) -> None:
+    """Fetch in a helper thread, parse in the worker processes, store in this thread.
+
+    This thread waits on one queue for both landed bodies and finished parses, so each feed
+    is stored as soon as it is parsed, even while a slow feed keeps the fetching going.
+    Every feed that landed is stored, even when ``stop`` ends the fetching or it fails.
+    """
+    import queue
+
+    events: queue.Queue[Any] = queue.Queue()
+    parsing: dict[Future[ParsedFeed], tuple[Feed, FetchResult]] = {}
+    thread = fetch_in_background(requests, events.put, settings, stop)
+    fetching = True
+    try:
+        while fetching or parsing:
+            item = events.get()
+            if item is None:
+                fetching = False
+            elif isinstance(item, BaseException):
+                raise item
+            elif isinstance(item, Future):
+                feed, result = parsing.pop(item)
+                store(feed, result, _parse_result(result, item))
+            else:
+                req, result = item
+                feed = feed_of(req.key)
+                future = None
+                if result.ok and not result.not_modified and result.body:
+                    future = feeds_pool.submit(pool, result.body, result.final_url,
+                                               result.content_type)
+                if future is None:
+                    store(feed, result, _parse_result(result))
+                else:
+                    parsing[future] = (feed, result)
+                    future.add_done_callback(events.put)
+    finally:
+        for future in as_completed(list(parsing)):
+            feed, result = parsing.pop(future)
+            store(feed, result, _parse_result(result, future))
+        thread.join(timeout=5)
+
+
 def refresh(
     cat: Catalogue,
     feed_ids: Iterable[int] | None = None,
@@ -527,7 +584,6 @@ def refresh(
     done = 0
     # Many feeds due: bodies are parsed by worker processes as they land (feeds_pool.py).
     pool = feeds_pool.workers_for(total)
-    parsing: dict[Future[ParsedFeed], tuple[Feed, FetchResult]] = {}
 
     def store(feed: Feed, result: FetchResult, parsed: ParsedFeed | None) -> None:
         nonlocal done
@@ -537,26 +593,11 @@ def refresh(
         if progress is not None:
             progress(RefreshProgress(done, total, outcome, inbox_count(cat.conn)))
 
-    def store_parsed(*, wait: bool) -> None:
-        ready = as_completed(list(parsing)) if wait else [f for f in parsing if f.done()]
-        for future in ready:
-            feed, result = parsing.pop(future)
-            store(feed, result, _parse_result(result, future))
-
-    def landed(req: FetchRequest, result: FetchResult) -> None:
-        feed = by_id[req.key]
-        if pool is not None and result.ok and not result.not_modified and result.body:
-            future = feeds_pool.submit(pool, result.body, result.final_url, result.content_type)
-            if future is not None:
-                parsing[future] = (feed, result)
-                store_parsed(wait=False)
-                return
-        store(feed, result, _parse_result(result))
-
     requests = [FetchRequest(f.id, f.link, f.etag, f.last_modified) for f in due]
-    try:
-        run_fetches(requests, landed, settings, stop)
-    finally:
-        store_parsed(wait=True)  # every feed that landed is stored, even when stopped
+    if pool is None:
+        run_fetches(requests, lambda req, res: store(by_id[req.key], res, _parse_result(res)),
+                    settings, stop)
+    else:
+        _fetch_and_parse(requests, pool, lambda key: by_id[key], store, settings, stop)
     cancelled = done < total
     return RefreshReport(outcomes, inbox_count(cat.conn), cancelled=cancelled)

@@ -400,17 +400,7 @@ def run_fetches(
     import queue
 
     landed: queue.Queue[tuple[FetchRequest, FetchResult] | BaseException | None] = queue.Queue()
-
-    def worker() -> None:
-        try:
-            asyncio.run(drive(lambda q, r: landed.put((q, r))))
-        except BaseException as exc:  # handed to the caller's thread
-            landed.put(exc)
-        finally:
-            landed.put(None)
-
-    thread = threading.Thread(target=worker, name="tuiguide-fetch", daemon=True)
-    thread.start()
+    thread = fetch_in_background(requests, landed.put, settings, stop)
     while True:
         item = landed.get()
         if item is None:
@@ -419,3 +409,33 @@ def run_fetches(
             raise item
         on_result(*item)
     thread.join()
+
+
+def fetch_in_background(
+    requests: Sequence[FetchRequest],
+    put: Callable[[tuple[FetchRequest, FetchResult] | BaseException | None], None],
+    settings: FetchSettings | None = None,
+    stop: threading.Event | None = None,
+) -> threading.Thread:
+    """Fetch in a helper thread that hands each ``(request, result)`` to ``put`` as it lands,
+    then an exception if the fetching itself failed, and ``None`` last of all.
+
+    For callers that wait on more than the fetches (a refresh also waits on its parsers).
+    """
+    fetcher = Fetcher(settings)
+
+    async def drive() -> None:
+        async for req, res in fetcher.stream(requests, stop):
+            put((req, res))
+
+    def worker() -> None:
+        try:
+            asyncio.run(drive())
+        except BaseException as exc:  # handed to the caller's thread
+            put(exc)
+        finally:
+            put(None)
+
+    thread = threading.Thread(target=worker, name="tuiguide-fetch", daemon=True)
+    thread.start()
+    return thread

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (multiprocessing is imported on first use: the app starts without it)
@@ -25,15 +27,37 @@ if TYPE_CHECKING:  # (multiprocessing is imported on first use: the app starts w
 PARALLEL_FROM = 8
 """Feeds due in one refresh from which workers parse (fewer: starting them costs more)."""
 MAX_WORKERS = 2
+PARENT_POLL = 0.25
+"""Seconds between a worker's checks that the process that started it still runs."""
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _broken = False
 
 
-def _warm() -> None:
-    """Worker start-up: import the parser (and feedparser) before the first body arrives."""
+def _warm(parent: int) -> None:
+    """Worker start-up: import the parser (and feedparser) before the first body arrives,
+    and end this worker when its parent is gone.
+
+    A parent killed with SIGKILL (cron's timeout, the OOM killer, a user) runs no clean-up:
+    its workers would wait forever on a queue it can no longer close, holding its stdout
+    and stderr open, so whoever waits for the killed command's output would wait forever.
+    A worker writes nothing to the terminal either (stdout and stderr go to the null
+    device): under the TUI, a stray warning would land in the middle of the screen.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    threading.Thread(target=_exit_with, args=(parent,), name="tuiguide-parent-watch",
+                     daemon=True).start()
     from . import feeds_parse  # noqa: F401
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(0)
 
 
 def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
@@ -44,22 +68,42 @@ def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
 
 def workers_for(due: int) -> ProcessPoolExecutor | None:
     """The worker pool when ``due`` feeds are worth it and this machine has cores to spare."""
-    global _pool
+    global _pool, _broken
     if due < PARALLEL_FROM or _broken or (os.cpu_count() or 1) < 2:
         return None
     with _lock:
         if _pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # spawn: forking a process that runs threads (the app, the fetch loop) can
-            # copy a held lock into the child and hang it.
-            _pool = ProcessPoolExecutor(
-                max_workers=min(MAX_WORKERS, os.cpu_count() or 1),
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm,
-            )
+            try:
+                _pool = _start()
+            except Exception:  # no semaphores (some containers), no fds left: parse inline
+                _broken = True
+                return None
         return _pool
+
+
+def _start() -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import resource_tracker
+
+    # The helper process that multiprocessing starts alongside (its resource tracker)
+    # inherits sys.stderr's file descriptor. Under the TUI sys.stderr is Textual's capture,
+    # which has none (fileno() is -1 and starting fails); the tracker gets the null device.
+    saved = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+    # spawn: forking a process that runs threads (the app, the fetch loop) can copy a
+    # held lock into the child and hang it.
+    return ProcessPoolExecutor(
+        max_workers=min(MAX_WORKERS, os.cpu_count() or 1),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_warm,
+        initargs=(os.getpid(),),
+    )
 
 
 def submit(pool: ProcessPoolExecutor, body: bytes, url: str, content_type: str
