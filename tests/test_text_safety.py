@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tuiguide.sanitize import clean_text, is_clean
@@ -79,6 +79,7 @@ def test_normalise_url() -> None:
 
 
 @given(st.text())
+@example("\x1b\x850")  # urlsplit dropped the ESC, baring U+0085 for the next strip()
 def test_normalise_url_is_idempotent_on_any_text(text: str) -> None:
     once = normalise_url(text)
     assert normalise_url(once) == once

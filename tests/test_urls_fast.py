@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuiguide.urls import _CANONICAL, _normalise, normalise_url
+from tuiguide.urls import _CANONICAL, _full_normalise, normalise_url
 
 URL_CHARS = "abcXYZ019.-_~%!$&'()*+,;=:@/?#[] \tü\x85\u2028"
 HOSTS = st.sampled_from(["example.com", "Example.COM", "a.b-c.io", "x", "ex.com:443",
@@ -20,12 +20,12 @@ HOSTS = st.sampled_from(["example.com", "Example.COM", "a.b-c.io", "x", "ex.com:
 def test_shortcut_agrees_with_full_normalisation(scheme: str, host: str, path: str, end: str) -> None:
     for url in (f"{scheme}://{host}/{path}{end}", f"{scheme}://{host}{path}{end}",
                 f" {scheme}://{host}/{path}{end} "):
-        assert normalise_url(url) == _normalise(url.strip()), url
+        assert normalise_url(url) == _full_normalise(url.strip()), url
 
 
 @given(st.text(max_size=40))
 def test_any_text(text: str) -> None:
-    assert normalise_url(text) == _normalise(text.strip())
+    assert normalise_url(text) == _full_normalise(text.strip())
 
 
 def shortcut(url: str) -> bool:
@@ -40,4 +40,4 @@ def test_the_shortcut_is_taken_for_typical_guide_links() -> None:
     for url in ("https://Example.com/a", "https://e.com/a/", "https://e.com/a?utm_x=1",
                 "https://e.com:443/a", "https://e.com/a#frag", "https://e.com/a?x=1&utm_id=2",
                 "https://e.com/a/?q=1", "https://e.com/a?q=1/"):
-        assert not shortcut(url) and normalise_url(url) == _normalise(url) != url
+        assert not shortcut(url) and normalise_url(url) == _full_normalise(url) != url

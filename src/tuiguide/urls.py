@@ -28,7 +28,18 @@ def normalise_url(url: str) -> str:
     url = url.strip()
     if not url.endswith("/") and _CANONICAL.fullmatch(url):
         return url
-    return _normalise(url)
+    return _full_normalise(url)
+
+
+def _full_normalise(url: str) -> str:
+    """``_normalise`` repeated to a fixed point: one pass can uncover more to strip (urlsplit
+    drops leading controls, which can bare whitespace such as U+0085 behind them)."""
+    for _ in range(8):
+        once = _normalise(url).strip()
+        if once == url:
+            break
+        url = once
+    return url
 
 
 def _normalise(url: str) -> str:
