@@ -89,6 +89,13 @@ def test_add_list_and_remove(run, server):
     assert inbox(run) == []
 
 
+def test_an_untitled_feed_is_listed_by_its_url_once(run, server):
+    url = server.url("/untitled.xml")
+    assert run("feeds", "add", "--no-check", url).exit_code == 0
+    table = run("feeds", "list").stdout
+    assert table.count(url) == 1 and "new" in table
+
+
 def test_add_refuses_bad_urls_and_dead_feeds_with_one_line(run, server):
     one_error_line(run("feeds", "add", "ftp://example.com/feed"), "ftp://example.com/feed",
                    "not a feed URL")

@@ -400,6 +400,24 @@ async def test_inbox_search_shows_entries_with_the_inbox_rows_and_keys(db: Path)
         assert titles(screen) == []
 
 
+async def test_i_during_an_inbox_search_shows_the_whole_inbox(db: Path) -> None:
+    _add_inbox(db)
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        await pilot.press("i")  # in the Inbox (the tree's cursor on it), then search it
+        await pilot.pause()
+        await search_for(pilot, screen, "in:inbox speculative")
+        await pilot.press("enter")  # from the field to the results
+        await pilot.pause()
+        assert titles(screen) == ["Speculative decoding in practice"]
+        await pilot.press("i")
+        await pilot.pause()
+        assert not isinstance(screen.source, EntrySearchSource)
+        assert titles(screen) == ["Kernel fusion notes", "Speculative decoding in practice"]
+
+
 # ---------------------------------------------------------------------------- hostile text
 async def test_a_hostile_title_is_highlighted_literally(db: Path) -> None:
     with Catalogue.open(db, seed=False, now=fixed_now) as cat, transaction(cat.conn):

@@ -74,7 +74,8 @@ def feeds_list(ctx: Context, as_json: bool = False) -> None:
     styles = {"ok": "green", "warning": "yellow", "failing": "red", "new": "dim"}
     for f in found:
         name = Text(clean_text(f.name, limit=80))
-        name.append("\n" + clean_text(f.link, limit=200), style="dim")
+        if f.name != f.link:  # an untitled feed is named by its URL: say it once
+            name.append("\n" + clean_text(f.link, limit=200), style="dim")
         if f.error:
             name.append("\n" + clean_text(f.error, limit=200), style=styles[f.state])
         state = f.state if f.last_status is None else f"{f.state} ({f.last_status})"

@@ -324,7 +324,8 @@ def refresh_feeds(screen: BrowseScreen) -> None:
 def show_inbox(screen: BrowseScreen) -> None:
     """``i``: the Inbox in the list, the cursor in it."""
     screen.topic_tree.select_key(INBOX_KEY)
-    if not _showing_inbox(screen):
+    # Search results over inbox entries are an InboxSource too, but not the Inbox itself.
+    if not _showing_inbox(screen) or screen.source.key != INBOX_KEY:
         screen.show_node(INBOX_KEY)
     screen.set_focus(screen.item_list)
     if screen.item_list.count:
