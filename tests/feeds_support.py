@@ -150,6 +150,26 @@ class Route:
     handler: Callable[[BaseHTTPRequestHandler], None] | None = None
 
 
+def delayed(body: str, gate: threading.Event | None = None, delay: float = 0.0,
+            content_type: str = "application/rss+xml") -> Route:
+    """A route that answers once ``gate`` is set (a feed still being fetched, for as long as
+    a test wants), or after ``delay`` seconds."""
+
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        if gate is not None:
+            gate.wait(60)
+        else:
+            time.sleep(delay)
+        data = body.encode("utf-8")
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    return Route(handler=answer)
+
+
 @dataclass
 class Logged:
     path: str

@@ -15,7 +15,6 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pyperclip
@@ -23,7 +22,16 @@ import pytest
 from textual.app import App
 from textual.widgets import Input
 
-from feeds_support import FAST, LMSYS_RSS, VLLM_ATOM, Route, fixed_now, open_catalogue, serve
+from feeds_support import (
+    FAST,
+    LMSYS_RSS,
+    VLLM_ATOM,
+    Route,
+    delayed,
+    fixed_now,
+    open_catalogue,
+    serve,
+)
 from tuiguide import feeds
 from tuiguide.catalogue import Catalogue
 from tuiguide.inbox import get_entry, inbox_count
@@ -62,20 +70,6 @@ def db(tmp_path: Path) -> Path:
     open_catalogue(path).close()
     return path
 
-
-def held(body: str, gate: threading.Event) -> Route:
-    """A route that answers only once ``gate`` is set (a feed still being fetched)."""
-
-    def answer(handler: BaseHTTPRequestHandler) -> None:
-        gate.wait(30)
-        data = body.encode("utf-8")
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/xml")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    return Route(handler=answer)
 
 
 def follow(db: Path, *urls: str) -> None:
@@ -153,7 +147,7 @@ async def go_to_entry(pilot, app: App, title: str) -> None:
 async def test_r_fills_the_inbox_feed_by_feed_with_a_progress_bar(db, server):
     gate = threading.Event()
     server.routes["/vllm.xml"] = Route(VLLM_ATOM)
-    server.routes["/lmsys.xml"] = held(LMSYS_RSS, gate)
+    server.routes["/lmsys.xml"] = delayed(LMSYS_RSS, gate, content_type="application/xml")
     follow(db, server.url("/vllm.xml"), server.url("/lmsys.xml"))
     app = app_for(db, PATIENT)
     async with app.run_test(size=SIZE) as pilot:
@@ -196,7 +190,7 @@ async def test_r_fills_the_inbox_feed_by_feed_with_a_progress_bar(db, server):
 async def test_r_never_blocks_keys_while_a_feed_hangs(db, server):
     gate = threading.Event()
     server.routes["/vllm.xml"] = Route(VLLM_ATOM)
-    server.routes["/hang.xml"] = held(LMSYS_RSS, gate)
+    server.routes["/hang.xml"] = delayed(LMSYS_RSS, gate, content_type="application/xml")
     follow(db, server.url("/vllm.xml"), server.url("/hang.xml"))
     app = app_for(db, PATIENT)
     try:

@@ -18,12 +18,11 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from feeds_support import Route, fixed_now, open_catalogue, rss, serve
+from feeds_support import delayed, fixed_now, open_catalogue, rss, serve
 from tuiguide import feeds, study
 from tuiguide.catalogue import Catalogue
 from tuiguide.inbox import inbox_count
@@ -47,23 +46,6 @@ def blog(n: int) -> str:
     return rss(f"Blog {n}", [(f"b{n}-{i}", f"Post {i} of blog {n}", f"https://blog{n}.example/p{i}")
                              for i in range(ENTRIES)])
 
-
-def slow(body: str, gate: threading.Event | None = None, delay: float = 0.15) -> Route:
-    """Answers after ``delay`` seconds, or once ``gate`` is set."""
-
-    def answer(handler: BaseHTTPRequestHandler) -> None:
-        if gate is not None:
-            gate.wait(60)
-        else:
-            time.sleep(delay)
-        data = body.encode("utf-8")
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    return Route(handler=answer)
 
 
 def stored_entries(db: Path) -> int:
@@ -90,9 +72,9 @@ async def test_status_keys_while_cron_refreshes(tmp_path: Path, server) -> None:
     db = tmp_path / "catalogue.db"
     with open_catalogue(db) as cat:
         for n in range(FEEDS):
-            server.routes[f"/f{n}.xml"] = slow(blog(n))
+            server.routes[f"/f{n}.xml"] = delayed(blog(n), delay=0.15)
             feeds.insert_feed(cat, server.url(f"/f{n}.xml"))
-        server.routes["/held.xml"] = slow(blog(FEEDS), gate)
+        server.routes["/held.xml"] = delayed(blog(FEEDS), gate)
         feeds.insert_feed(cat, server.url("/held.xml"))
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     cron = subprocess.Popen(
@@ -153,7 +135,7 @@ async def test_a_tui_refresh_and_a_cron_refresh_at_once(tmp_path: Path, server) 
     db = tmp_path / "catalogue.db"
     with open_catalogue(db) as cat:
         for n in range(8):
-            server.routes[f"/f{n}.xml"] = slow(blog(n), delay=0.1)
+            server.routes[f"/f{n}.xml"] = delayed(blog(n), delay=0.1)
             feeds.insert_feed(cat, server.url(f"/f{n}.xml"))
     env = {**os.environ, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     cron = subprocess.Popen(

@@ -14,7 +14,6 @@ import time
 import uuid
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from feeds_support import (
     LMSYS_RSS,
     VLLM_ATOM,
     Route,
+    delayed,
     fixed_now,
     open_catalogue,
     rss,
@@ -115,24 +115,10 @@ def test_few_feeds_are_parsed_inline() -> None:
     assert feeds_pool.workers_for(feeds_pool.PARALLEL_FROM - 1) is None
 
 
-def held(body: str, gate: threading.Event) -> Route:
-    """Answers only once ``gate`` is set: a feed whose server is slow to answer."""
-
-    def answer(handler: BaseHTTPRequestHandler) -> None:
-        gate.wait(60)
-        data = body.encode("utf-8")
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/rss+xml")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    return Route(handler=answer)
-
 
 def follow_with_one_held(cat, server, gate: threading.Event) -> None:
     follow_all(cat, server)
-    server.routes["/held.xml"] = held(rss("Held", [("h1", "Late post", "https://h.example/1")]),
+    server.routes["/held.xml"] = delayed(rss("Held", [("h1", "Late post", "https://h.example/1")]),
                                       gate)
     feeds.insert_feed(cat, server.url("/held.xml"))
 

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from ..sanitize import clean_text
 from ..suggest import Suggester, Suggestion
+from .modal_box import modal_box_css
 
 if TYPE_CHECKING:
     from ..catalogue import Catalogue
@@ -74,20 +75,7 @@ class FileDialog(ModalScreen[FileChoice | None]):
         Binding("0", "tier(0)", "Untiered", show=False),
     ]
 
-    DEFAULT_CSS = """
-    FileDialog {
-        align: center middle;
-    }
-    FileDialog > #file-box {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = modal_box_css("FileDialog", "file-box", 80) + """
     FileDialog #file-entry {
         max-height: 3;
         margin-bottom: 1;

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from .commands import SCREEN_GROUP, KeyCommand, key_commands
+from .modal_box import modal_box_css
 
 
 def help_renderable(commands: list[KeyCommand], palette_key: str | None) -> RenderableType:
@@ -48,20 +49,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("up,k", "scroll('up')", "Scroll up", show=False),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #help-box {
-        width: 76;
-        max-width: 95%;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        border-title-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = modal_box_css("HelpScreen", "help-box", 76) + """
     HelpScreen #help-scroll {
         height: auto;
         max-height: 100%;
