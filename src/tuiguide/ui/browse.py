@@ -31,6 +31,7 @@ from ..errors import UserError
 from ..models import STATUS_CYCLE, Counts, Item
 from ..sanitize import clean_text
 from . import links
+from .border_title import set_border_title
 from .detail import DetailPane
 from .header import GuideHeader
 from .help_screen import HelpScreen
@@ -278,7 +279,7 @@ class BrowseScreen(Screen[None]):
         self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers)
         title = Text(clean_text(source.label, limit=200))
         title.append(f" · {self.item_list.count}", style="dim")
-        self.centre.border_title = title
+        set_border_title(self.centre, title)
         guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
         counts = self.catalogue.guide_counts(self.guide_id) if guide else Counts()
         self.guide_header.set(guide.title if guide else "No guide", counts)

@@ -156,9 +156,16 @@ class ItemList(ScrollView, can_focus=True):
 
         The list keeps its order until it is next shown, so the row stays under the cursor.
         """
-        for page in self._pages.values():
-            page[:] = [fn(row) for row in page]
-        self.refresh()
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height
+        for page_no, page in self._pages.items():
+            for offset, row in enumerate(page):
+                new = fn(row)
+                if new is not row:  # only changed rows on screen are redrawn (usually one)
+                    page[offset] = new
+                    index = page_no * PAGE_SIZE + offset
+                    if top <= index < bottom:
+                        self.refresh_line(index)
         self._post_highlighted()
 
     def row_at(self, index: int) -> Row | None:
@@ -276,8 +283,13 @@ class ItemList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        index = event.style.meta.get("row")
-        if index is None:
+        # The row from the click's line (rows carry no style meta: applying it to every
+        # segment of every row drawn cost a fifth of drawing the list).
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        if not 0 <= index < self._count:
             return
         self._set_cursor(index)
         row = self.row_at(index)
@@ -327,4 +339,4 @@ class ItemList(ScrollView, can_focus=True):
         style: Style = cursor_style if index == self._cursor else base
         segments = list(text.render(self.app.console))
         strip = Strip(Segment.apply_style(segments, style))
-        return strip.crop_extend(0, width, style).apply_meta({"row": index})
+        return strip.crop_extend(0, width, style)

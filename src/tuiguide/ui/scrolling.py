@@ -12,11 +12,15 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
 
-def set_virtual_size(view: ScrollView, size: Size) -> None:
-    """Set ``view.virtual_size``; a full layout only when a scrollbar appears or goes."""
+def set_virtual_size(view: ScrollView, size: Size, *, repaint: bool = True) -> bool:
+    """Set ``view.virtual_size``; a full layout only when a scrollbar appears or goes.
+
+    With ``repaint=False`` the view is not redrawn when the scrollbars stay (the caller
+    refreshes the lines that changed). Returns True when a layout (whole redraw) follows.
+    """
     old = view.virtual_size
     if size == old:
-        return
+        return False
     width, height = view.container_size
     same_bars = (
         view.is_mounted
@@ -25,9 +29,11 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
     )
     if not same_bars:
         view.virtual_size = size
-        return
+        return True
     view.set_reactive(ScrollView.virtual_size, size)
     # What Textual does after a layout: scrollbar lengths and a scroll position in range
     # (a private method of Textual 8.2, which this project pins).
     view._scroll_update(size)
-    view.refresh()
+    if repaint:
+        view.refresh()
+    return False

@@ -51,6 +51,8 @@ class TierTabs(Widget):
         self._spans: list[tuple[int, int, int | None]] = []
 
     def set(self, tier: int | None, counts: dict[int | None, int] | None, *, enabled: bool = True) -> None:
+        if (tier, counts, enabled) == (self.tier, self.counts, self.enabled):
+            return  # (a redraw of this one line costs ~1 ms: not on every key)
         self.tier, self.counts, self.enabled = tier, counts, enabled
         self.refresh()
 

@@ -15,7 +15,9 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -123,6 +125,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         self.auto_expand = False
         self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
         self._badge_width = 0  # the widest done/total badge: every bar has this width
+        self._line_style: Style | None = None  # rich_style while a draw is under way
 
     # ------------------------------------------------------------------ building
     def build(self, catalogue: Catalogue, tier: int | None) -> None:
@@ -244,6 +247,23 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         return True
 
     # ------------------------------------------------------------------ rendering
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Tree.render_line looks up rich_style (a walk over every ancestor's styles) for each
+        # line: once per draw is enough (a tier change redraws every line).
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._line_style
+        if style is None:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        # (Tree's private line renderer, as Tree.render_line calls it; Textual is pinned.)
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
     def _label_room(self, node: TreeNode[NodeInfo]) -> tuple[str, int]:
         """The node's expand icon and the cells its label fills (title, gap, badge)."""
         depth = 0
