@@ -15,6 +15,7 @@ from tuiguide.suggest import (
     Suggester,
     evaluate,
     evaluate_bundled,
+    sample_per_topic,
     tokens,
 )
 
@@ -105,3 +106,24 @@ def test_suggester_beats_the_tfidf_centroid_baseline():
     assert 0.5 < base.top1 < 0.65  # the baseline is a real one (about 58 % / 81 %)
     assert ours.top1 >= base.top1 + 0.05
     assert ours.top3 >= base.top3 + 0.05
+
+
+def test_large_topics_are_sampled_evenly_and_small_ones_whole(suggester) -> None:
+    docs = [Doc(f"big {i}", "", None, f"https://b.example/{i}", (1,), 1 + i % 3, i)
+            for i in range(3000)]
+    docs += [Doc(f"small {i}", "", None, f"https://s.example/{i}", (2,), 1, 5000 + i)
+             for i in range(40)]
+    kept = sample_per_topic(docs)
+    big = [d.key for d in kept if d.topics == (1,)]
+    assert len(big) == 300 and big[0] == 0 and big[-1] >= 2990  # spread over the whole topic
+    assert sorted(big) == big  # reading order kept
+    assert sum(d.topics == (2,) for d in kept) == 40
+    # Many topics share a budget, yet each keeps at least 60.
+    many = [Doc(f"t{t} {i}", "", None, f"https://m.example/{t}/{i}", (t,), 1, t * 1000 + i)
+            for t in range(200) for i in range(100)]
+    per_topic = {t: 0 for t in range(200)}
+    for d in sample_per_topic(many):
+        per_topic[d.topics[0]] += 1
+    assert set(per_topic.values()) == {60}
+    # The bundled guide is far below the cap: it learns from every resource.
+    assert len(suggester.docs) == 333
