@@ -14,15 +14,65 @@ from typing import Any
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterLabel
 
 MAX_KEPT = 6
 
 
 class _KeptFooter(Footer):
-    """A Footer composed once, for the keys active when it was mounted."""
+    """A Footer composed once, for the keys active when it was mounted.
+
+    Keys that do not fit whole are hidden from the right (Textual's Footer cuts the last
+    one mid-word at 80 columns: "r" with no "Refresh"); the command palette's key stays,
+    and help (?) lists every key.
+    """
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        self._widths: dict[int, int] = {}  # id(child) -> cells it takes, measured once shown
 
     def bindings_changed(self, screen: Screen) -> None:
         """Left to :class:`KeyFooter` (which mounts another footer for other keys)."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_keys)
+
+    def _units(self) -> tuple[list[list[Widget]], int]:
+        """The keys left to right, a group with its label as one unit; the palette's width."""
+        units: list[list[Widget]] = []
+        palette = 0
+        for child in self.children:
+            if child.has_class("-command-palette"):
+                palette = self._width(child)
+            elif isinstance(child, FooterLabel) and units:
+                units[-1].append(child)
+            else:
+                units.append([child])
+        return units, palette
+
+    def _width(self, child: Widget) -> int:
+        if child.display and child.outer_size.width:
+            margin = child.styles.margin
+            self._widths[id(child)] = child.outer_size.width + margin.left + margin.right
+        return self._widths.get(id(child), 0)
+
+    def fit_keys(self) -> None:
+        """Show the keys, left to right, that fit whole beside the palette's key."""
+        if not self.is_attached or not self.size.width:
+            return
+        units, palette = self._units()
+        room = self.size.width - palette
+        for unit in units:
+            need = sum(self._width(child) for child in unit)
+            fits = need <= room
+            if fits:
+                room -= need
+            for child in unit:
+                child.display = fits
 
 
 class KeyFooter(Widget):
