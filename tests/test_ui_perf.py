@@ -2,7 +2,9 @@
 they count the work that made start-up and keys slow, so it stays fixed.
 
 - Start-up imports: the CLI and the app build without httpx, feedparser, Markdown, the text
-  area or sqlite-utils (each imported where it is used: refresh, a note, the editor, ...).
+  area or sqlite-utils (each imported where it is used: refresh, a note, the editor, ...), nor
+  tuiguide's feed refresh, suggester and feeds screen, nor the clipboard and browser modules;
+  and without compiling the URL normaliser's slow pattern.
 - The topic tree measures labels without drawing them, and measures them right.
 - A cursor move redraws the screen once and lays nothing out; a tier or topic change does not
   rebuild the footer.
@@ -33,6 +35,14 @@ HEAVY = (
     "rich.markdown",
     "textual.widgets._markdown",
     "textual.widgets._text_area",
+    "tuiguide.feeds",
+    "tuiguide.feeds_fetch",
+    "tuiguide.suggest",
+    "tuiguide.ui.feeds_screen",
+    "tuiguide.ui.feed_actions",
+    "tuiguide.ui.file_dialog",
+    "pyperclip",
+    "webbrowser",
 )
 
 _PROBE = """
@@ -41,9 +51,12 @@ import tuiguide.cli
 from tuiguide.ui.app import make_app
 app = make_app(sys.argv[1])
 app.catalogue.close()
-print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'httpx', 'feedparser',
-      'sqlite_utils', 'markdown_it'} or m in {'rich.markdown', 'textual.widgets._markdown',
-      'textual.widgets._text_area'})))
+from tuiguide import urls
+heavy = json.loads(sys.argv[2])
+loaded = [m for m in sys.modules if m.split('.')[0] in heavy or m in heavy]
+if urls._canonical.cache_info().currsize:
+    loaded.append('tuiguide.urls._canonical (compiled)')
+print(json.dumps(sorted(loaded)))
 """
 
 
@@ -51,8 +64,8 @@ def test_cli_and_app_start_without_heavy_imports(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     Catalogue.open(db).close()  # seeded with the bundled guide
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(db)], capture_output=True, text=True, timeout=120,
-        check=True,
+        [sys.executable, "-c", _PROBE, str(db), json.dumps(HEAVY)], capture_output=True,
+        text=True, timeout=120, check=True,
     ).stdout
     loaded = json.loads(out.strip().splitlines()[-1])
     assert loaded == [], f"imported at start-up (import them where they are used): {loaded}"
@@ -63,8 +76,8 @@ def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     probe = _PROBE.replace("import tuiguide.cli", "import tuiguide.cli, httpx")
     db = tmp_path / "c.db"
     Catalogue.open(db).close()
-    out = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True,
-                         timeout=120, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe, str(db), json.dumps(HEAVY)],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
     assert "httpx" in json.loads(out.strip().splitlines()[-1])
 
 

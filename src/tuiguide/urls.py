@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 OPENABLE_SCHEMES = frozenset({"http", "https"})
@@ -14,9 +15,15 @@ OPENABLE_SCHEMES = frozenset({"http", "https"})
 _PATH_CHAR = r"[A-Za-z0-9._~%!$&'()*+,;=:@/\-\u0080-\U0010ffff]"
 _PATH_END = r"[A-Za-z0-9._~%!$&'()*+,;=:@\-\u0080-\U0010ffff]"
 _PAIR = r"(?![uU][tT][mM]_)[A-Za-z0-9._~%!$'()*+,;=:@/?\-\u0080-\U0010ffff]+"
-_CANONICAL = re.compile(
-    rf"https?://[a-z0-9.-]+(?:/{_PATH_CHAR}*{_PATH_END})?(?:\?{_PAIR}(?:&{_PAIR})*)?"
-)
+
+
+@cache
+def _canonical() -> re.Pattern[str]:
+    """Compiled on first use, not at import: its Unicode ranges take ~10 ms to compile, a
+    cost every start of the app paid although browsing never normalises a URL."""
+    return re.compile(
+        rf"https?://[a-z0-9.-]+(?:/{_PATH_CHAR}*{_PATH_END})?(?:\?{_PAIR}(?:&{_PAIR})*)?"
+    )
 
 
 def normalise_url(url: str) -> str:
@@ -26,7 +33,7 @@ def normalise_url(url: str) -> str:
     parameters, no trailing slash. Idempotent: ``normalise_url(normalise_url(u)) == normalise_url(u)``.
     """
     url = url.strip()
-    if not url.endswith("/") and _CANONICAL.fullmatch(url):
+    if not url.endswith("/") and _canonical().fullmatch(url):
         return url
     return _full_normalise(url)
 

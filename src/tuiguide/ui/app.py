@@ -50,8 +50,10 @@ class TuiguideApp(App[None]):
         self._exit_after_ready = os.environ.get(EXIT_AFTER_READY_ENV) == "1"
         self._heap_frozen = False
 
-    def on_mount(self) -> None:
-        self.push_screen(BrowseScreen(self.catalogue))
+    def get_default_screen(self) -> Screen:
+        """The browse screen is the app's base screen: no blank default screen is composed,
+        laid out and drawn before it (start-up)."""
+        return BrowseScreen(self.catalogue)
 
     def action_quit(self) -> None:
         screen = self.browse_screen

@@ -33,22 +33,19 @@ from textual.widget import Widget
 from .. import inbox
 from ..db import describe_sqlite_error
 from ..errors import UserError
-from ..feeds import RefreshProgress, RefreshReport
-from ..feeds_fetch import FetchSettings
 from ..inbox import InboxEntry
 from ..models import Item
 from ..sanitize import clean_text
-from ..suggest import Suggester, Suggestion
 from .browse import BrowseKey, BrowseScreen, register_browse_key
-from .feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
-from .feeds_screen import FeedsScreen
-from .file_dialog import suggest_for_entry
 from .inbox_source import INBOX_KEY, INBOX_NODE, InboxSource
 from .render import fit, progress_bar
 from .sources import register_special_node
 
-if TYPE_CHECKING:
-    from ..feeds import FeedOutcome
+if TYPE_CHECKING:  # (feeds, suggest and their screens are imported when first used: start-up)
+    from ..feeds import FeedOutcome, RefreshProgress, RefreshReport
+    from ..feeds_fetch import FetchSettings
+    from ..suggest import Suggester, Suggestion
+    from .feed_actions import RefreshRunner
 
 NAMES_IN_SUMMARY = 3
 SUGGEST_NOTICE_AFTER = 0.4  # seconds: say "finding topics" only when it takes a while
@@ -81,6 +78,7 @@ class SuggesterCache:
     def get(self, catalogue_path: Path, now: Callable[[], str]) -> Suggester:
         """The suggester for the catalogue as it is now (call from a worker thread)."""
         from ..catalogue import Catalogue
+        from ..suggest import Suggester
 
         with self._lock, Catalogue.open(catalogue_path, seed=False, now=now) as cat:
             key = self._key_of(cat.conn)
@@ -314,6 +312,8 @@ def refresh_feeds(screen: BrowseScreen) -> None:
         screen.notify(message, title="Feeds refreshed", severity=severity,  # type: ignore[arg-type]
                       markup=False, timeout=8 if report.failed else 5)
 
+    from .feed_actions import RefreshRunner
+
     control.runner = RefreshRunner(app, screen.catalogue, settings=control.settings)
     if control.runner.start(landed, finished):
         bar.add_class("-active")
@@ -365,6 +365,8 @@ def file_current(screen: BrowseScreen) -> None:
     path, now = screen.catalogue.path, screen.catalogue.now
 
     def suggest() -> None:
+        from .file_dialog import suggest_for_entry
+
         try:
             suggester = control.suggesters.get(path, now)
             found = suggest_for_entry(suggester, entry)
@@ -381,6 +383,8 @@ def file_current(screen: BrowseScreen) -> None:
             return
         if app.screen is not screen:  # the user went elsewhere meanwhile (help, feeds)
             return
+        from .feed_actions import file_with_dialog
+
         try:
             file_with_dialog(app, screen.catalogue, entry, filed, failed,
                              suggester=suggester, suggestions=found)
@@ -409,6 +413,8 @@ def dismiss_current(screen: BrowseScreen) -> None:
     if entry is None:
         screen.notify("The Inbox is empty: nothing to dismiss.", timeout=2)
         return
+    from .feed_actions import dismiss_entry
+
     try:
         dismiss_entry(screen.catalogue, entry)
     except (UserError, sqlite3.Error) as exc:
@@ -442,6 +448,8 @@ def open_feeds_screen(screen: BrowseScreen) -> None:
             screen.after_write() if _showing_inbox(screen) else _update_inbox(screen)
         except sqlite3.Error as exc:
             _notify_error(screen, exc)
+
+    from .feeds_screen import FeedsScreen
 
     screen.app.push_screen(FeedsScreen(screen.catalogue, settings=control.settings), closed)
 

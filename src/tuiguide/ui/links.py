@@ -9,10 +9,8 @@ terminal itself handles (and which works over SSH and in tmux with ``set-clipboa
 from __future__ import annotations
 
 import subprocess
-import webbrowser
 from dataclasses import dataclass
 
-import pyperclip
 from textual.app import App
 
 from ..sanitize import clean_text
@@ -38,6 +36,8 @@ def open_link(app: App, url: str | None) -> LinkResult:
         return LinkResult(
             False, f"Not opened: only http(s) links are opened, this one is {_shown(url, 60)}"
         )
+    import webbrowser  # (here, not at start-up: ~1 ms of imports the first frame never needs)
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
@@ -63,6 +63,8 @@ def copy_link(app: App, url: str | None) -> LinkResult:
     if not url:
         return LinkResult(False, "This row has no link.")
     text = clean_text(url).strip()
+    import pyperclip  # (here, not at start-up: it loads ctypes, ~2 ms)
+
     try:
         pyperclip.copy(text)
     except (pyperclip.PyperclipException, OSError, subprocess.SubprocessError):
