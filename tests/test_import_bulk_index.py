@@ -67,3 +67,42 @@ def test_a_failed_big_import_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
         assert cat.conn.execute("SELECT count(*) FROM resource_fts").fetchone()[0] == 0
         assert _hashsize_rows(cat) == []
         assert not cat.conn.in_transaction
+
+
+def _triggers(cat: Catalogue) -> list[tuple]:
+    return cat.conn.execute(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    ).fetchall()
+
+
+def test_big_import_puts_every_trigger_back(tmp_path: Path) -> None:
+    # The placements' insert triggers (idle while indexing is deferred) are taken away for the
+    # bulk insert only: afterwards the same triggers keep the index and counts in step.
+    with Catalogue.open(tmp_path / "c.db", seed=False) as cat:
+        before = _triggers(cat)
+        assert any(name == "placements_counts_insert" for name, _, _ in before)
+        cat.import_text(_guide(N, seed=6), source="big")
+        assert _triggers(cat) == before
+        # A placement written outside any bulk import still reaches the index and counts.
+        rid = cat.conn.execute("SELECT id FROM resources ORDER BY id LIMIT 1").fetchone()[0]
+        topic = cat.conn.execute(
+            "SELECT id, guide_id FROM topics WHERE id NOT IN (SELECT topic_id FROM placements "
+            "WHERE resource_id = ?) LIMIT 1", (rid,)).fetchone()
+        with cat.conn:
+            cat.conn.execute(
+                "INSERT INTO placements (resource_id, guide_id, topic_id, tier, position, title, "
+                "added_at, updated_at) VALUES (?, ?, ?, 2, 999999, 'Another placement title', "
+                "'2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')", (rid, topic[1], topic[0]))
+        assert index_matches_tables(cat.conn)
+        assert counts_match_tables(cat.conn)
+        assert rid in [h.item.id for h in search(cat, '"Another placement title"').hits]
+
+
+def test_a_failed_bulk_insert_keeps_the_triggers(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_index, "index_rows_sql", lambda where: "SELECT no_such_column")
+    with Catalogue.open(tmp_path / "c.db", seed=False) as cat:
+        before = _triggers(cat)
+        with pytest.raises(Exception, match="no_such_column|no such column"):
+            cat.import_text(_guide(N, seed=7), source="big")
+        assert _triggers(cat) == before

@@ -23,7 +23,7 @@ from .db import (
 from .errors import CatalogueError, UserError, read_user_file
 from .guide_parser import ParsedGuide, ParsedItem, decode_guide, parse_guide, slugify
 from .models import STATUSES, Counts, Guide, ImportReport, Item, Topic
-from .search_index import deferred_indexing
+from .search_index import deferred_indexing, insert_triggers_idle
 from .urls import normalise_url
 
 _ITEM_SELECT = """
@@ -646,12 +646,13 @@ class Catalogue:
                 "updated_at = CASE WHEN ? THEN ? ELSE updated_at END WHERE id = ?",
                 updates,
             )
-            conn.executemany(
-                "INSERT INTO placements (resource_id, guide_id, topic_id, section_id, tier, "
-                "position, title, author, description, line, added_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                inserts,
-            )
+            with insert_triggers_idle(conn, "placements", len(inserts)):
+                conn.executemany(
+                    "INSERT INTO placements (resource_id, guide_id, topic_id, section_id, tier, "
+                    "position, title, author, description, line, added_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    inserts,
+                )
             # Placements with no guide line were filed by the user (from the Inbox): theirs.
             gone = [
                 row[0]

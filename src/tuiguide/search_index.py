@@ -11,6 +11,7 @@ entries, should be written inside ``with transaction(conn), deferred_indexing(co
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -89,6 +90,48 @@ def _bulk_buffer(conn: sqlite3.Connection, table: str) -> Iterator[None]:
     )
     if old is None:
         conn.execute(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
+
+
+_IDLE_WHILE_DEFERRED = "(SELECT deferred FROM search_control) = 0"
+
+
+def _idle_while_deferred(sql: str, table: str) -> bool:
+    """True for ``AFTER INSERT ON table WHEN (deferred) = 0 [AND ...] BEGIN``: a no-op while
+    deferred (a WHEN with an OR anywhere is not trusted to be)."""
+    head, sep, _ = sql.partition(" BEGIN")
+    prefix = f"AFTER INSERT ON {table}\nWHEN "
+    if not sep or prefix not in head:
+        return False
+    when = head.split(prefix, 1)[1]
+    return when.startswith(_IDLE_WHILE_DEFERRED) and not re.search(r"\bOR\b", when, re.I)
+
+
+@contextmanager
+def insert_triggers_idle(conn: sqlite3.Connection, table: str, rows: int) -> Iterator[None]:
+    """Within :func:`deferred_indexing`: for a bulk insert of ``rows`` rows into ``table``,
+    take away the AFTER INSERT triggers that do nothing while indexing is deferred, and put
+    them back (same SQL) afterwards, in the same transaction.
+
+    SQLite runs each trigger as a sub-program per row even when its WHEN clause is false:
+    inserting a 50k-item guide's placements took 1.1 s with the two such triggers against
+    0.28 s without. Triggers that may act while deferred are left alone.
+    """
+    row = conn.execute("SELECT deferred FROM search_control").fetchone()
+    if rows < BULK_ROWS or not conn.in_transaction or not (row and row[0]):
+        yield
+        return
+    idle = [
+        (name, sql)
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        )
+        if _idle_while_deferred(sql, table)
+    ]
+    for name, _ in idle:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield  # (on an error the caller's rollback brings the triggers back with everything else)
+    for _, sql in idle:
+        conn.execute(sql)
 
 
 def recount(conn: sqlite3.Connection) -> None:
