@@ -286,6 +286,7 @@ class BrowseScreen(Screen[None]):
 
     def refresh_counts(self) -> None:
         """After a write: tree badges, tabs and header show the database's numbers."""
+        self.topic_tree.forget_counts()
         self.topic_tree.update_counts(self.catalogue, self.tier)
         self._refresh_chrome()
 
@@ -346,7 +347,7 @@ class BrowseScreen(Screen[None]):
         self.tier = new
         row = self.item_list.current_row
         row_key = self.source.row_key(row) if self.source is not None and row is not None else None
-        self.topic_tree.update_counts(self.catalogue, self.tier)
+        self.topic_tree.show_tier(self.catalogue, self.tier)
         if self.source is not None:  # any source, not only tree nodes (e.g. search results)
             self.show_source(self.source.for_tier(self.tier), row_key=row_key)
 

@@ -10,10 +10,11 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
-from .scrolling import set_virtual_size
+from .scrolling import set_virtual_size, steady_vertical_scrollbar
 
 
 class DetailPane(ScrollView, can_focus=True):
@@ -48,6 +49,10 @@ class DetailPane(ScrollView, can_focus=True):
         self._strips: list[Strip] = []
         self._strips_width = -1
         self._blank: Strip | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return steady_vertical_scrollbar(self)  # (redrawn only when the thumb moves a cell)
 
     def show(self, renderable: RenderableType | None, *, placeholder: str = "") -> None:
         """Show ``renderable`` from its top. Only the lines that differ from what is on

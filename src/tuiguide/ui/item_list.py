@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from .scrolling import set_virtual_size
+from .scrolling import set_virtual_size, steady_vertical_scrollbar
 from .sources import ListSource, Row
 
 PAGE_SIZE = 200
@@ -113,6 +114,11 @@ class ItemList(ScrollView, can_focus=True):
         self._cursor = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._line_styles: tuple[int, Style, Style] | None = None
+        self._empty_lines: tuple[tuple[str, int], list[Text]] | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return steady_vertical_scrollbar(self)  # (redrawn only when the thumb moves a cell)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -297,9 +303,14 @@ class ItemList(ScrollView, can_focus=True):
             self.post_message(self.Activated(self, row, index))
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
-        """Line ``y`` of the source's empty-list message, wrapped to the width."""
+        """Line ``y`` of the source's empty-list message, wrapped to the width (wrapped
+        once per message and width, not once per line drawn)."""
         assert self.source is not None
-        lines = Text(self.source.empty_message).wrap(self.app.console, max(width - 4, 8))
+        key = (self.source.empty_message, width)
+        if self._empty_lines is None or self._empty_lines[0] != key:
+            wrapped = Text(key[0]).wrap(self.app.console, max(width - 4, 8))
+            self._empty_lines = (key, list(wrapped))
+        lines = self._empty_lines[1]
         if y >= len(lines):
             return Strip.blank(width, base)
         line = Text("  ") + lines[y]

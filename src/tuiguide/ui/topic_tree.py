@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.message import Message
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -25,6 +26,7 @@ from ..catalogue import Catalogue
 from ..models import Guide, Topic
 from . import sources
 from .render import counts_badge, safe
+from .scrolling import steady_vertical_scrollbar
 from .sources import ItemSource, ListSource, SpecialNode
 
 MIN_LABEL_WIDTH = 12
@@ -126,6 +128,12 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
         self._badge_width = 0  # the widest done/total badge: every bar has this width
         self._line_style: Style | None = None  # rich_style while a draw is under way
+        # The guides and topics (with per-tier counts) last counted, and data_version then.
+        self._counted: tuple[list[Guide], dict[int, list[Topic]], int] | None = None
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return steady_vertical_scrollbar(self)  # (redrawn only when the thumb moves a cell)
 
     # ------------------------------------------------------------------ building
     def build(self, catalogue: Catalogue, tier: int | None) -> None:
@@ -174,14 +182,40 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
 
         Only nodes whose badge changed are redrawn (after a status change: a handful).
         """
+        if guides is None or topics is None:
+            guides = catalogue.guides()
+            topics = {guide.id: catalogue.topics(guide.id) for guide in guides}
+        self._counted = (guides, topics, _data_version(catalogue))
+        self._set_badges(catalogue, tier, guides, topics)
+
+    def show_tier(self, catalogue: Catalogue, tier: int | None) -> None:
+        """The badges for another tier, counts unchanged: the topics' per-tier counts read
+        for the last :meth:`update_counts` are reused (no write since, in this process or
+        another: SQLite's data_version tells), so a tier change runs no topic query."""
+        if self._counted is None or self._counted[2] != _data_version(catalogue):
+            self.update_counts(catalogue, tier)
+            return
+        guides, topics, _ = self._counted
+        self._set_badges(catalogue, tier, guides, topics)
+
+    def forget_counts(self) -> None:
+        """After a write in this process (data_version only sees other connections')."""
+        self._counted = None
+
+    def _set_badges(
+        self,
+        catalogue: Catalogue,
+        tier: int | None,
+        guides: list[Guide],
+        topics: dict[int, list[Topic]],
+    ) -> None:
         badges: dict[str, str] = {}
         for special in sources.SPECIAL_NODES:
             badges[special.key] = special.badge(catalogue, tier)
-        for guide in guides if guides is not None else catalogue.guides():
+        for guide in guides:
             counts = catalogue.guide_counts(guide.id, tier)
             badges[f"guide:{guide.id}"] = counts_badge(counts.done, counts.total)
-            guide_topics = topics[guide.id] if topics is not None else catalogue.topics(guide.id)
-            for topic in guide_topics:
+            for topic in topics.get(guide.id, ()):
                 counts = topic.counts(tier)
                 badges[f"topic:{topic.id}"] = counts_badge(counts.done, counts.total)
         changed = []
@@ -198,8 +232,13 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         if width != self._badge_width:  # every bar is as wide as the widest badge
             self._badge_width = width
             changed = [n for n in self.nodes_by_key.values() if n.data is not None]
-        for node in changed:
-            node.refresh()
+        if len(changed) > 8:  # (a tier change: every badge) one refresh, not one per line
+            for node in changed:
+                node._updates += 1  # what TreeNode.refresh does besides (Textual is pinned)
+            self.refresh()
+        else:
+            for node in changed:
+                node.refresh()
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
         super().watch_cursor_line(previous_line, line)
@@ -335,6 +374,11 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         text.stylize(done_style, 0, filled)
         text.stylize(left_style, filled, text.cell_len)
         return text
+
+
+def _data_version(catalogue: Catalogue) -> int:
+    """Changes when another connection commits to the file (not on this one's writes)."""
+    return int(catalogue.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _topic_title(topic: Topic) -> Text:
