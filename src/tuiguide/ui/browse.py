@@ -40,6 +40,7 @@ from .key_footer import KeyFooter
 from .sources import ListSource
 from .tier_tabs import TierTabs
 from .topic_tree import NodeInfo, TopicTree
+from .watch import CatalogueWatch
 
 if TYPE_CHECKING:
     from .app import TuiguideApp
@@ -179,6 +180,7 @@ class BrowseScreen(Screen[None]):
             self._fatal(exc)
             return
         self._ready = True
+        CatalogueWatch(self).start()
 
     @property
     def is_ready(self) -> bool:
@@ -419,6 +421,13 @@ class BrowseScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Re-read everything (another process, e.g. the CLI, may have changed the catalogue)."""
+        if self.sync_with_catalogue():
+            self.notify("Reloaded", timeout=1.5)
+
+    def sync_with_catalogue(self) -> bool:
+        """Re-read the tree, the list and the header in place, the cursor kept on its row
+        (ctrl+r, and :mod:`.watch` when another process has written). False on an error,
+        which is shown."""
         try:
             self.topic_tree.build(self.catalogue, self.tier)
             vanished = self.node_key not in self.topic_tree.nodes_by_key
@@ -432,8 +441,8 @@ class BrowseScreen(Screen[None]):
                 self._refresh_chrome()
         except (UserError, sqlite3.Error) as exc:
             self.notify(clean_text(str(exc)), severity="error", markup=False)
-            return
-        self.notify("Reloaded", timeout=1.5)
+            return False
+        return True
 
     # ------------------------------------------------------------------ state
     def state(self) -> dict[str, Any]:
