@@ -256,13 +256,14 @@ def measure_startup(paths: dict[int, Path], runs: int) -> list[Row]:
 KEY_PLAN: list[tuple[str, str, list[str], int, float, str]] = [
     # (row name, focus, keys cycled, presses, limit ms, target)
     # An unbound key first: the Pilot's own cost (~5 ms), subtracted from every other row.
+    # At least 30 presses a row: with fewer, the "p95" is simply the slowest press.
     ("harness (unbound key)", "list", ["f12"], 15, 0, ""),
     ("list down", "list", ["down"], 30, 16, "p95 <= 16 ms"),
     ("list up", "list", ["up"], 30, 16, "p95 <= 16 ms"),
-    ("page down", "list", ["pagedown"], 15, 16, "p95 <= 16 ms"),
-    ("topic change", "tree", ["down"] * 6 + ["up"] * 6, 12, 50, "p95 <= 50 ms"),
-    ("tier change", "any", ["1", "2", "3", "0"], 12, 50, "p95 <= 50 ms"),
-    ("status toggle", "list", ["space"], 9, 50, "p95 <= 50 ms (no target in the issue)"),
+    ("page down", "list", ["pagedown"], 30, 16, "p95 <= 16 ms"),
+    ("topic change", "tree", ["down"] * 6 + ["up"] * 6, 36, 50, "p95 <= 50 ms"),
+    ("tier change", "any", ["1", "2", "3", "0"], 32, 50, "p95 <= 50 ms"),
+    ("status toggle", "list", ["space"], 30, 50, "p95 <= 50 ms (no target in the issue)"),
 ]
 
 
@@ -280,6 +281,9 @@ async def _key_latencies(db: Path, presses_scale: float) -> dict[str, list[float
                 break
         if screen is None or not screen.is_ready:
             raise RuntimeError("the browse screen never became ready")
+        # A user reads the first screen before the first key; the app loads what first
+        # visits need in the background meanwhile (ui/warmup.py), not billed to a key here.
+        await pilot.pause(1.0)
         # Browse "All items" (the largest list): tree, one node down, enter.
         await pilot.press("h", "down", "enter")
         await pilot.pause()

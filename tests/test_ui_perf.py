@@ -253,3 +253,29 @@ def test_the_cli_leaves_the_heap_frozen_for_the_exit(tmp_path: Path) -> None:
         os.close(report_r)
     frozen = int(report.split("=")[1])
     assert frozen > 10_000, report
+
+
+_WARM_PROBE = """
+import asyncio, json, sys
+from tuiguide.ui.app import make_app
+
+async def main():
+    app = make_app(sys.argv[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        at_first_frame = "markdown_it" in sys.modules
+        await pilot.pause(1.5)
+        print(json.dumps([at_first_frame, "markdown_it" in sys.modules]))
+
+asyncio.run(main())
+"""
+
+
+def test_what_a_first_note_needs_loads_in_the_background_after_the_first_frame(
+        tmp_path: Path) -> None:
+    """The first note shown would otherwise import markdown-it on the key (~75 ms)."""
+    db = tmp_path / "c.db"
+    Catalogue.open(db).close()
+    out = subprocess.run([sys.executable, "-c", _WARM_PROBE, str(db)], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == [False, True]

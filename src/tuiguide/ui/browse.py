@@ -30,7 +30,7 @@ from ..db import describe_sqlite_error
 from ..errors import UserError
 from ..models import STATUS_CYCLE, Counts, Item
 from ..sanitize import clean_text
-from . import links
+from . import links, warmup
 from .border_title import set_border_title
 from .detail import DetailPane
 from .header import GuideHeader
@@ -181,6 +181,7 @@ class BrowseScreen(Screen[None]):
             return
         self._ready = True
         CatalogueWatch(self).start()
+        self.set_timer(warmup.WARM_AFTER, warmup.start)
 
     @property
     def is_ready(self) -> bool:
