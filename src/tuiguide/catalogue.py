@@ -368,6 +368,11 @@ class Catalogue:
                 [*params, limit, offset],
             )
         ]
+        return self.items_by_placement(ids)
+
+    def items_by_placement(self, ids: list[int]) -> list[Item]:
+        """The items placed as ``ids`` (placement ids), in that order (a page found by ids
+        first, then read whole in one query)."""
         if not ids:
             return []
         rows = self.conn.execute(

@@ -166,13 +166,7 @@ def up_next(
     if len(ids) < limit:
         ids += _walk(catalogue, guide_id, tier, counts, "todo", limit - len(ids),
                      max(0, offset - reading))
-    if not ids:
-        return []
-    rows = catalogue.conn.execute(
-        f"{_ITEM_SELECT} WHERE p.id IN ({', '.join('?' * len(ids))})", ids
-    ).fetchall()
-    by_id = {row[1]: row for row in rows}
-    return [_row_to_item(by_id[pid]) for pid in ids if pid in by_id]
+    return catalogue.items_by_placement(ids)
 
 
 READING_WALK_FROM = 1000
