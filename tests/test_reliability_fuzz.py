@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM
@@ -40,6 +40,7 @@ def damaged_feeds(draw: st.DrawFn) -> bytes:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(damaged_feeds(), st.binary(max_size=2000)))
+@example(VLLM_ATOM.encode().replace(b'encoding="utf-8"', b'encoding="\x00tf-8"'))  # ValueError
 def test_feed_parsing_never_raises_and_yields_clean_text(body: bytes) -> None:
     parsed = parse_feed(body, url="http://127.0.0.1/feed.xml")
     for entry in parsed.entries:

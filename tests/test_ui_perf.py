@@ -257,14 +257,16 @@ def test_the_cli_leaves_the_heap_frozen_for_the_exit(tmp_path: Path) -> None:
 
 _WARM_PROBE = """
 import asyncio, json, sys
+from tuiguide.ui import warmup
 from tuiguide.ui.app import make_app
+warmup.WARM_AFTER = 1.0  # (a slow first run must not reach it before the first look)
 
 async def main():
     app = make_app(sys.argv[1])
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         at_first_frame = "markdown_it" in sys.modules
-        await pilot.pause(1.5)
+        await pilot.pause(2.5)
         print(json.dumps([at_first_frame, "markdown_it" in sys.modules]))
 
 asyncio.run(main())

@@ -357,11 +357,15 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers, **FEEDPARSER_OPTIONS)
-    if parsed.get("bozo") and FEEDPARSER_OPTIONS:
-        # Malformed: feedparser's loose parser hands on broken entities that its sanitiser
-        # would have repaired; parse such (rare) feeds again the careful way.
-        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                                  **FEEDPARSER_OPTIONS)
+        if parsed.get("bozo") and FEEDPARSER_OPTIONS:
+            # Malformed: feedparser's loose parser hands on broken entities that its sanitiser
+            # would have repaired; parse such (rare) feeds again the careful way.
+            parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except (ValueError, LookupError, TypeError) as exc:  # e.g. encoding="\x00tf-8"
+        return ParsedFeed(is_feed=False, problem="not a readable feed: " + _problem_text(exc))
     out = ParsedFeed()
     feed = parsed.get("feed", {}) or {}
     out.title = _cut(_detail_text(feed.get("title") or "", feed.get("title_detail"),
