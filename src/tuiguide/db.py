@@ -226,5 +226,11 @@ def _migrate(
             conn.execute(f"PRAGMA user_version = {migration.number}")
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """SQLite's ``PRAGMA data_version``: moves when another connection commits to the file
+    (never on this connection's own writes); microseconds to read."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

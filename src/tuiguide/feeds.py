@@ -507,7 +507,7 @@ def due_feeds(cat: Catalogue, feed_ids: Iterable[int] | None = None, *, force: b
 def _fetch_and_parse(
     requests: list[FetchRequest],
     pool: ProcessPoolExecutor,
-    feed_of: Callable[[int], Feed],
+    feeds_by_id: dict[int, Feed],
     store: Callable[[Feed, FetchResult, ParsedFeed | None], None],
     settings: FetchSettings | None,
     stop: threading.Event | None,
@@ -536,7 +536,7 @@ def _fetch_and_parse(
                 store(feed, result, _parse_result(result, item))
             else:
                 req, result = item
-                feed = feed_of(req.key)
+                feed = feeds_by_id[req.key]
                 future = None
                 if result.ok and not result.not_modified and result.body:
                     future = feeds_pool.submit(pool, result.body, result.final_url,
@@ -598,6 +598,6 @@ def refresh(
         run_fetches(requests, lambda req, res: store(by_id[req.key], res, _parse_result(res)),
                     settings, stop)
     else:
-        _fetch_and_parse(requests, pool, lambda key: by_id[key], store, settings, stop)
+        _fetch_and_parse(requests, pool, by_id, store, settings, stop)
     cancelled = done < total
     return RefreshReport(outcomes, inbox_count(cat.conn), cancelled=cancelled)

@@ -384,16 +384,10 @@ def run_fetches(
     """
     if not requests:
         return
-    fetcher = Fetcher(settings)
-
-    async def drive(handle: Callable[[FetchRequest, FetchResult], None]) -> None:
-        async for req, res in fetcher.stream(requests, stop):
-            handle(req, res)
-
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(drive(on_result))
+        asyncio.run(_stream(requests, lambda item: on_result(*item), settings, stop))
         return
     # A loop runs here already: fetch in a helper thread, handle results in this thread
     # (the caller's database connection belongs to it).
@@ -411,6 +405,16 @@ def run_fetches(
     thread.join()
 
 
+async def _stream(
+    requests: Sequence[FetchRequest],
+    put: Callable[[tuple[FetchRequest, FetchResult]], None],
+    settings: FetchSettings | None,
+    stop: threading.Event | None,
+) -> None:
+    async for req, res in Fetcher(settings).stream(requests, stop):
+        put((req, res))
+
+
 def fetch_in_background(
     requests: Sequence[FetchRequest],
     put: Callable[[tuple[FetchRequest, FetchResult] | BaseException | None], None],
@@ -422,15 +426,9 @@ def fetch_in_background(
 
     For callers that wait on more than the fetches (a refresh also waits on its parsers).
     """
-    fetcher = Fetcher(settings)
-
-    async def drive() -> None:
-        async for req, res in fetcher.stream(requests, stop):
-            put((req, res))
-
     def worker() -> None:
         try:
-            asyncio.run(drive())
+            asyncio.run(_stream(requests, put, settings, stop))
         except BaseException as exc:  # handed to the caller's thread
             put(exc)
         finally:

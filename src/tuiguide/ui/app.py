@@ -28,9 +28,9 @@ from .study_keys import NOTES_NODE  # noqa: F401 (importing registers the study 
 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
 EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
+"""Set to 1 (benchmarks, smoke tests): quit right after the first frame with data is drawn."""
 GC_THRESHOLD = (5000, 20, 20)
 """Python's collector thresholds while the app runs (see ``_display``)."""
-"""Set to 1 (benchmarks, smoke tests): quit right after the first frame with data is drawn."""
 
 
 class TuiguideApp(App[None]):

@@ -23,6 +23,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ..catalogue import Catalogue
+from ..db import data_version
 from ..models import Guide, Topic
 from . import sources
 from .render import counts_badge, safe
@@ -185,14 +186,14 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         if guides is None or topics is None:
             guides = catalogue.guides()
             topics = {guide.id: catalogue.topics(guide.id) for guide in guides}
-        self._counted = (guides, topics, _data_version(catalogue))
+        self._counted = (guides, topics, data_version(catalogue.conn))
         self._set_badges(catalogue, tier, guides, topics)
 
     def show_tier(self, catalogue: Catalogue, tier: int | None) -> None:
         """The badges for another tier, counts unchanged: the topics' per-tier counts read
         for the last :meth:`update_counts` are reused (no write since, in this process or
         another: SQLite's data_version tells), so a tier change runs no topic query."""
-        if self._counted is None or self._counted[2] != _data_version(catalogue):
+        if self._counted is None or self._counted[2] != data_version(catalogue.conn):
             self.update_counts(catalogue, tier)
             return
         guides, topics, _ = self._counted
@@ -374,11 +375,6 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         text.stylize(done_style, 0, filled)
         text.stylize(left_style, filled, text.cell_len)
         return text
-
-
-def _data_version(catalogue: Catalogue) -> int:
-    """Changes when another connection commits to the file (not on this one's writes)."""
-    return int(catalogue.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _topic_title(topic: Topic) -> Text:

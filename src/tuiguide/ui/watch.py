@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from ..db import data_version
+
 if TYPE_CHECKING:
     from .browse import BrowseScreen
 
@@ -28,7 +30,7 @@ class CatalogueWatch:
 
     def _version(self) -> int | None:
         try:
-            return int(self.screen.catalogue.conn.execute("PRAGMA data_version").fetchone()[0])
+            return data_version(self.screen.catalogue.conn)
         except sqlite3.Error:  # busy or gone: look again next time
             return None
 
