@@ -319,20 +319,22 @@ class KeyFooter(Widget, can_focus=False):
         width = self.size.width
         if y or not width:
             return Strip.blank(width, self.rich_style)
-        styles = self._styles()
-        hovered = self._key_at(self._mouse_x, self._spans) if self._mouse_x is not None else None
-        segments = []
+        parts = self._line(width)
         spans = []
         x = 0
-        for part in self._line(width):
-            info = self._info(part.key)
-            enabled = info.enabled if info is not None else True
-            style = styles[part.role, part.key is not None and part.key == hovered, enabled]
-            segments.append(Segment(part.text, style))
+        for part in parts:
             if part.key is not None:
                 spans.append((x, x + len(part.text), part.key))
             x += len(part.text)
         self._spans = spans
+        hovered = self._key_at(self._mouse_x, spans)  # in this line: the keys may have moved
+        styles = self._styles()
+        segments = []
+        for part in parts:
+            info = self._info(part.key)
+            enabled = info.enabled if info is not None else True
+            style = styles[part.role, part.key is not None and part.key == hovered, enabled]
+            segments.append(Segment(part.text, style))
         return Strip(segments, x).crop_extend(0, width, self.rich_style)
 
     def _info(self, index: int | None) -> FooterKeyInfo | None:
