@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,6 +30,7 @@ PAGE_SIZE = 200
 MAX_PAGES = 16
 # When reopening at a remembered row that moved, look this many rows either side for it.
 FIND_RADIUS = PAGE_SIZE // 2  # at most two page queries
+MAX_DRAWN = 400  # rows kept as drawn strips (a few screens of the tallest terminal)
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -113,6 +115,10 @@ class ItemList(ScrollView, can_focus=True):
         self._count = 0
         self._cursor = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        # Rows as last drawn, by index: a one-line scroll redraws every line of the list,
+        # all but one of them rows drawn a moment ago. Reused while the row object, width
+        # and style are the same (a status change or a new page makes new row objects).
+        self._drawn: dict[int, tuple[Row, int, Style, Strip]] = {}
         self._line_styles: tuple[int, Style, Style] | None = None
         self._empty_lines: tuple[tuple[str, int], list[Text]] | None = None
 
@@ -222,6 +228,7 @@ class ItemList(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ internals
     def _load_count(self) -> None:
         self._pages.clear()
+        self._drawn.clear()
         self._count = self.source.count() if self.source is not None else 0
         self._update_virtual_size()
         self.refresh()
@@ -346,8 +353,57 @@ class ItemList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
-        text = self.source.render_row(row, width)
         style: Style = cursor_style if index == self._cursor else base
-        segments = list(text.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, style))
-        return strip.crop_extend(0, width, style)
+        drawn = self._drawn.get(index)
+        if drawn is not None and drawn[0] is row and drawn[1] == width and drawn[2] == style:
+            return drawn[3]
+        strip = row_strip(self.app.console, self.source.render_row(row, width), width, style)
+        if len(self._drawn) >= MAX_DRAWN:
+            self._forget_drawn()
+        self._drawn[index] = (row, width, style, strip)
+        return strip
+
+    def _forget_drawn(self) -> None:
+        """Keep the drawn rows within a screen or two of the view (the rest are redrawn
+        if the user comes back)."""
+        height = max(self.scrollable_content_region.height, 1)
+        top = self.scroll_offset.y
+        lo, hi = top - 2 * height, top + 3 * height
+        self._drawn = {i: d for i, d in self._drawn.items() if lo <= i < hi}
+        if len(self._drawn) >= MAX_DRAWN:
+            self._drawn.clear()
+
+
+def row_strip(console: Console, text: Text, width: int, style: Style) -> Strip:
+    """``text`` drawn on ``style`` as exactly ``width`` cells: the segments Rich's
+    ``Text.render`` gives with ``style`` under each, built directly when the spans do not
+    overlap (every list row but a search hit's highlighted words). Rich's general walk
+    (a sorted event list and a style stack per row) was a third of drawing a list page.
+    """
+    plain = text.plain
+    spans = text.spans
+    if not spans:
+        segments = [Segment(plain, style)]
+    else:
+        null = Style.null()
+
+        def get_style(name: str | Style) -> Style:
+            return console.get_style(name, default=null)
+
+        under = style + get_style(text.style) if text.style else style
+        segments = []
+        at = 0
+        for span in spans:
+            start, end = span.start, min(span.end, len(plain))
+            if start < at or start >= end:  # overlapping, unsorted or empty: Rich's way
+                segments = Segment.apply_style(list(text.render(console)), style)
+                break
+            if start > at:
+                segments.append(Segment(plain[at:start], under))
+            segments.append(Segment(plain[start:end], under + get_style(span.style)))
+            at = end
+        else:
+            if at < len(plain):
+                segments.append(Segment(plain[at:], under))
+    strip = Strip(segments)
+    return strip if strip.cell_length == width else strip.crop_extend(0, width, style)

@@ -94,9 +94,10 @@ def item_row(item: Item, width: int) -> Text:
     parts += ["  ", tier, " "]
     if tier_style:
         spans.append(Span(at + 2, at + 2 + len(tier), tier_style))
-    row = Text("".join(parts), spans=spans)
-    row.no_wrap = True
-    row.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    row = Text("".join(parts), spans=spans, no_wrap=True)
+    if width - 6 - cell_len(tier) < 1:  # too narrow for a title: cut to the width
+        row.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    # (else the columns add up to exactly ``width``: truncating measured every row again)
     return row
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 from math import ceil
 from typing import Self
 
-from rich.console import RenderableType
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -46,50 +49,107 @@ def set_virtual_size(view: ScrollView, size: Size, *, repaint: bool = True) -> b
 
 
 class SteadyScrollBar(ScrollBar):
-    """A vertical scrollbar that is redrawn only when what it draws changes.
+    """A vertical scrollbar that redraws only the lines whose look changed.
 
-    Textual redraws a scrollbar's every line (~0.1 ms each) whenever its position or
-    lengths change, though on a 50,000-row list the thumb moves a cell only every ~1,400
-    rows: that was ~3 ms of each page down, topic and tier change. What it draws depends
-    on the thumb's cells (in eighths, as ``ScrollBarRender`` computes them), its size,
-    colours and mouse state; a refresh that changes none of them is skipped.
-    (Textual 8.2's private style cache key is read for the colours; Textual is pinned.)
+    Textual redraws a scrollbar's every line (~0.03 ms each, through Rich's console and its
+    per-line style pipeline) whenever its position or lengths change, though a page down
+    moves the thumb's ends by a line or two: that was ~1.5 ms of each page down, and a
+    50,000-row list's thumb moves a cell only every ~1,400 rows. Here the bar's lines are
+    built straight from ``ScrollBarRender.render_bar`` (what Textual draws, without the
+    console), and a refresh marks only the lines that differ from the ones on screen;
+    one that changes nothing is skipped. A change of size, colours or mouse state redraws
+    it whole. (Textual 8.2's private style cache key is read for the colours; Textual is
+    pinned.)
     """
 
-    _drawn: tuple[object, ...] | None = None
+    _built: tuple[tuple[object, ...], list[Strip]] | None = None  # (key, lines) last built
+    _shown: tuple[tuple[object, ...], list[Strip]] | None = None  # what the screen shows
 
     def _draw_key(self) -> tuple[object, ...]:
-        size = self.size.height if self.vertical else self.size.width
-        window = self.window_size if self.window_size < self.window_virtual_size else 0
-        virtual, window = ceil(self.window_virtual_size), ceil(window)
-        thumb: tuple[int, int] | None = None
-        if window and size and virtual and size != virtual:
-            thumb_size = max(1, window / (virtual / size))
-            position = (size - thumb_size) * (self.position / (virtual - window))
-            start = int(position * len(ScrollBarRender.VERTICAL_BARS))
-            thumb = (start, start + ceil(thumb_size * len(ScrollBarRender.VERTICAL_BARS)))
+        """Everything the bar's look depends on but the thumb (in eighths of a cell)."""
         parent = self.parent
         return (
-            thumb, self.size, self.grabbed, self.mouse_over, self.thickness,
+            self.size, self.grabbed, self.mouse_over, self.thickness,
             # Colours: the scroll view's styles (any change, hover or theme, bumps the key).
             parent.styles._cache_key if isinstance(parent, Widget) else None,
             self.styles._cache_key, self.app.theme,
         )
 
-    def render(self) -> RenderableType:
-        self._drawn = self._draw_key()
-        return super().render()
+    def _thumb(self) -> tuple[int, int] | None:
+        """The thumb's first and last eighth of a cell, as ``ScrollBarRender`` puts it."""
+        size = self.size.height if self.vertical else self.size.width
+        window = self.window_size if self.window_size < self.window_virtual_size else 0
+        virtual, window = ceil(self.window_virtual_size), ceil(window)
+        if not (window and size and virtual and size != virtual):
+            return None
+        thumb_size = max(1, window / (virtual / size))
+        position = (size - thumb_size) * (self.position / (virtual - window))
+        start = int(position * len(ScrollBarRender.VERTICAL_BARS))
+        return start, start + ceil(thumb_size * len(ScrollBarRender.VERTICAL_BARS))
+
+    def _lines(self) -> tuple[tuple[object, ...], list[Strip]] | None:
+        """The bar's lines now (None when Textual must draw it: horizontal or restyled)."""
+        key = (self._thumb(), *self._draw_key())
+        built = self._built
+        if built is not None and built[0] == key:
+            return built
+        renderable = super().render()
+        if not (self.vertical and type(renderable) is ScrollBarRender):
+            return None
+        style = renderable.style
+        if not isinstance(style, Style):
+            return None
+        height, thickness = self.size.height, self.size.width
+        bar = ScrollBarRender.render_bar(
+            size=height,
+            virtual_size=renderable.virtual_size,
+            window_size=renderable.window_size,
+            position=renderable.position,
+            thickness=thickness,
+            vertical=True,
+            back_color=style.bgcolor or Color.parse("#555555"),
+            bar_color=style.color or Color.parse("bright_magenta"),
+        )
+        # What Textual's render does with these segments: the widget's style under each.
+        base = self.visual_style.rich_style
+        lines = [
+            Strip([Segment(segment.text, base + segment.style)], thickness)
+            for segment in bar.segments
+        ]
+        self._built = (key, lines)
+        return self._built
+
+    def render_line(self, y: int) -> Strip:
+        built = self._lines()
+        if built is None:
+            self._shown = None
+            return super().render_line(y)
+        self._shown = built
+        lines = built[1]
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
 
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
     ) -> Self:
+        shown = self._shown
         if (
             repaint and not regions and not layout and not recompose
-            and self._drawn is not None and self.is_mounted
-            and self._drawn == self._draw_key()
+            and shown is not None and self.is_mounted and self.parent is not None
         ):
-            return self
-        self._drawn = None
+            built = self._lines()
+            if built is not None and built[0][1:] == shown[0][1:]:
+                old, new = shown[1], built[1]
+                changed = [
+                    Region(0, y, self.size.width, 1)
+                    for y in range(len(new))
+                    if y >= len(old) or old[y] is not new[y] and old[y] != new[y]
+                ]
+                if changed:
+                    super().refresh(*changed)
+                return self
+        self._shown = None
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
