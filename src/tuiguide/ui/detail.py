@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import RenderableType
-from rich.text import Text
+from rich.cells import cell_len
+from rich.console import Console, Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import DEFAULT_JUSTIFY, DEFAULT_OVERFLOW, Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -100,8 +103,30 @@ class DetailPane(ScrollView, can_focus=True):
         return set_virtual_size(self, Size(width, len(strips)), repaint=repaint)
 
     def _render_at(self, width: int) -> list[Strip]:
-        visual = visualize(self, self._renderable, markup=False)
-        return Visual.to_strips(self, visual, width, None, self.visual_style)
+        strips = self._text_strips(width)
+        if strips is None:
+            visual = visualize(self, self._renderable, markup=False)
+            strips = Visual.to_strips(self, visual, width, None, self.visual_style)
+        return strips
+
+    def _text_strips(self, width: int) -> list[Strip] | None:
+        """A group of plain ``Text`` parts (every entry but one with a note) drawn without
+        Textual's Rich wrapper: the same strips, cell for cell, for a third of the time.
+        None for anything else (a Rule, Markdown, a lone Text, which Textual draws as
+        Content with other wrapping rules; a content-align or a click link), drawn by
+        Textual."""
+        renderable = self._renderable
+        if type(renderable) is not Group or width < 1:
+            return None
+        parts = renderable.renderables
+        if any(type(part) is not Text or part.end != "\n" for part in parts):
+            return None
+        if self.styles.content_align != ("left", "top"):
+            return None
+        base = self.visual_style.rich_style
+        if base._meta is not None:
+            return None
+        return text_strips(self.app.console, parts, width, base)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_strips()
@@ -128,3 +153,106 @@ class DetailPane(ScrollView, can_focus=True):
         if self._blank is None or self._blank.cell_length != width:
             self._blank = Strip.blank(width, self.rich_style)
         return self._blank
+
+
+def text_strips(console: Console, parts: list[Text], width: int, base: Style) -> list[Strip] | None:
+    """``parts`` drawn one under the other at ``width`` on ``base``, as Textual draws a
+    ``Group`` of them (``RichVisual`` -> ``Widget.post_render``): each wrapped as
+    ``Text.__rich_console__`` wraps it (Textual's console options set no justify, overflow
+    or no_wrap), ``base`` added under every segment, lines wider than ``width`` cropped.
+
+    A line that fits (most of them: title, link, author, short paragraphs) is what
+    ``Text.wrap`` would give back unchanged, so it is drawn straight from the text and its
+    spans; any other line goes through ``Text.wrap`` itself. None when a style carries
+    click meta (Textual adds its link style to those)."""
+    null = Style.null()
+    strips: list[Strip] = []
+    append = strips.append
+    for part in parts:
+        justify = part.justify or DEFAULT_JUSTIFY
+        overflow = part.overflow or DEFAULT_OVERFLOW
+        tab_size = (console.tab_size if part.tab_size is None else part.tab_size) or 8
+        no_wrap = bool(part.no_wrap)
+        if justify != "default":  # (left pads, center/right/full move words: Rich's way)
+            lines = part.wrap(console, width, justify=justify, overflow=overflow,
+                              tab_size=tab_size, no_wrap=no_wrap)
+            for line in lines:
+                strip = _strip(console, line.plain, line.spans, line.style, width, base, null)
+                if strip is None:
+                    return None
+                append(strip)
+            continue
+        plain = part.plain
+        spans = part.spans
+        style = part.style
+        at = 0
+        for text in plain.split("\n"):
+            end = at + len(text)
+            line_spans: list[Span] = []
+            if spans and end > at:  # the part's spans cut to this line, as Text.split cuts them
+                for start, stop, span_style in spans:
+                    if stop > at and start < end and stop > start:
+                        line_spans.append(Span(max(start, at) - at, min(stop, end) - at, span_style))
+            if (
+                len(text) <= width
+                and "\t" not in text
+                and "\u200d" not in text  # (joiners and variation selectors: cells
+                and "\ufe0f" not in text  # are not the sum of the characters' cells)
+                and (cells := cell_len(text)) <= width
+            ):
+                strip = _strip(console, text, line_spans, style, width, base, null, cells)
+                if strip is None:
+                    return None
+                append(strip)
+            else:
+                line = Text(text, style=style, justify=part.justify, overflow=part.overflow,
+                            spans=line_spans)
+                for wrapped in line.wrap(console, width, justify=justify, overflow=overflow,
+                                         tab_size=tab_size, no_wrap=no_wrap):
+                    strip = _strip(console, wrapped.plain, wrapped.spans, wrapped.style,
+                                   width, base, null)
+                    if strip is None:
+                        return None
+                    append(strip)
+            at = end + 1
+    return strips
+
+
+def _strip(
+    console: Console, plain: str, spans: list[Span], style: str | Style, width: int,
+    base: Style, null: Style, cells: int | None = None,
+) -> Strip | None:
+    """One wrapped line (``plain`` with ``spans`` on ``style``) as Rich renders it inside
+    ``Text("\\n").join(lines)`` (the line's style becomes a span under its spans), with
+    ``base`` under each segment and cropped to ``width`` (``cells``: its width, if known);
+    None if a style has meta."""
+    if not plain:
+        return Strip([], 0)
+    get_style = console.get_style
+    under = base + get_style(style, default=null) if style else base
+    segments: list[Segment]
+    if not spans:
+        segments = [Segment(plain, under)]
+    else:
+        segments = []
+        at = 0
+        for span in spans:
+            start, end = span.start, min(span.end, len(plain))
+            if start < at or start >= end:  # overlapping, unsorted or empty: Rich's way
+                joined = Text("\n").join([Text(plain, style=style, spans=spans)])
+                segments = [Segment(text, base + part) for text, part, _ in joined.render(console)]
+                break
+            if start > at:
+                segments.append(Segment(plain[at:start], under))
+            segments.append(Segment(plain[start:end], under + get_style(span.style, default=null)))
+            at = end
+        else:
+            if at < len(plain):
+                segments.append(Segment(plain[at:], under))
+    for segment in segments:
+        if segment.style is not None and segment.style._meta is not None:
+            return None
+    strip = Strip(segments, cells)
+    if cells is None and strip.cell_length > width:
+        strip = Strip(Segment.adjust_line_length(segments, width, pad=False))
+    return strip
