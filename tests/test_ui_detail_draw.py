@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Group, RenderableType
@@ -192,3 +193,34 @@ async def test_the_pane_shows_each_row_as_textual_would_and_follows_the_cursor(t
             titles.append(row.title)
             await pilot.press("j")
         assert len(set(titles)) == items.count > 3
+
+
+async def test_a_cursor_move_redraws_only_the_pane_lines_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[int] = []
+    real = DetailPane.render_line
+
+    def counting(self: DetailPane, y: int) -> Strip:
+        drawn.append(y)
+        return real(self, y)
+
+    monkeypatch.setattr(DetailPane, "render_line", counting)
+    app = make_app(make_catalogue(tmp_path / "detail.db"), now=fixed_now)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        await pilot.press("h", "j", "enter")  # All items: Alpha one, Alpha two, ...
+        await pilot.pause()
+        pane = screen.detail_pane
+        before = list(pane._strips)
+        drawn.clear()
+        await pilot.press("j")
+        await pilot.pause()
+        after = pane._strips
+        assert "Alpha two" in pane.text and "Alpha one" not in pane.text
+        changed = {y for y in range(max(len(before), len(after)))
+                   if y >= len(before) or y >= len(after) or before[y] != after[y]}
+        assert changed and len(changed) < len(after)  # (the where/status lines are the same)
+        assert set(drawn) == changed
+        assert "Alpha two" in screen_lines(app)[pane.content_region.y]

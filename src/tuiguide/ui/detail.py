@@ -72,10 +72,23 @@ class DetailPane(ScrollView, can_focus=True):
         if relaid or not at_top or old_width < 0 or old_width != self._strips_width:
             self.refresh()
             return
+        # One refresh for all the changed runs of lines (Textual's refresh per line cost
+        # more than drawing the entry).
         new = self._strips
-        for y in range(max(len(old), len(new))):
-            if y >= len(old) or y >= len(new) or old[y] != new[y]:
-                self.refresh_line(y)
+        width = max(self.virtual_size.width, self.size.width)
+        regions: list[Region] = []
+        start = -1
+        for y in range(max(len(old), len(new)) + 1):
+            changed = y < len(old) or y < len(new)
+            if changed and y < len(old) and y < len(new):
+                changed = old[y] != new[y]
+            if changed and start < 0:
+                start = y
+            elif not changed and start >= 0:
+                regions.append(Region(0, start, width, y - start))
+                start = -1
+        if regions:
+            self.refresh(*regions)  # (scrolled to the top: lines are screen lines)
 
     @property
     def text(self) -> str:
