@@ -288,14 +288,9 @@ def noted_items(catalogue: Catalogue, limit: int = 100, offset: int = 0) -> list
         (limit, offset),
     ).fetchall()
     placements = [pid for _, pid in rows if pid is not None]
-    by_placement = {}
-    if placements:
-        by_placement = {
-            row[1]: _row_to_item(row)
-            for row in catalogue.conn.execute(
-                f"{_ITEM_SELECT} WHERE p.id IN ({', '.join('?' * len(placements))})", placements
-            )
-        }
+    by_placement = {
+        item.placement_id: item for item in catalogue.items_by_placement(placements)
+    }
     items = [
         by_placement.get(pid) if pid is not None else catalogue.item(rid) for rid, pid in rows
     ]
