@@ -25,7 +25,9 @@ class DetailPane(ScrollView, can_focus=True):
 
     Drawn line by line from strips rendered once per row (like the item list), not as a
     child widget: a child whose height changes makes Textual lay out the whole screen on
-    every cursor move, which cost more than everything else a key press does.
+    every cursor move, which cost more than everything else a key press does. Entries made
+    of Text parts only (most of them) are wrapped and drawn here (``text_strips``), exactly
+    as Textual would draw them (tests/test_ui_detail_draw.py) in a quarter of the time.
     """
 
     HELP_GROUP = "Detail pane"
