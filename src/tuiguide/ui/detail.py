@@ -126,7 +126,7 @@ class DetailPane(ScrollView, can_focus=True):
 
     def _text_strips(self, width: int) -> list[Strip] | None:
         """A group of plain ``Text`` parts (every entry but one with a note) drawn without
-        Textual's Rich wrapper: the same strips, cell for cell, for a third of the time.
+        Textual's Rich wrapper: the same strips, cell for cell, in a quarter of the time.
         None for anything else (a Rule, Markdown, a lone Text, which Textual draws as
         Content with other wrapping rules; a content-align or a click link), drawn by
         Textual."""
