@@ -310,6 +310,14 @@ async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
         return render_label(tree, node, *args)
 
     monkeypatch.setattr(TopicTree, "render_label", counting_label)
+    counted = []
+    guide_counts = Catalogue.guide_counts
+
+    def counting_guide_counts(catalogue, guide_id=None, tier=None):
+        counted.append((guide_id, tier))
+        return guide_counts(catalogue, guide_id, tier)
+
+    monkeypatch.setattr(Catalogue, "guide_counts", counting_guide_counts)
     app = make_app(bundled, now=fixed_now)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -320,11 +328,16 @@ async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
             shown[tier] = tree_lines(app)
         assert len({tuple(lines) for lines in shown.values()}) == 3  # the counts differ
         labels.clear()
+        counted.clear()
         for tier in ("1", "2", "0", "1"):
             await pilot.press(tier)
             await pilot.pause()
             assert tree_lines(app) == shown[tier]
         assert labels == [], f"tree labels drawn again for a tier seen before: {labels}"
+        # Nothing was written: the tree's badges of those tiers are not counted again
+        # (the header's progress, all tiers, is read once a change).
+        guide = app.browse_screen.guide_id
+        assert counted == [(guide, None)] * 4
 
         # A status change in tier 1: its badges change. Tier 2's lines, drawn before it,
         # still show the right counts; tier 0's and tier 1's are drawn again with the new.

@@ -24,7 +24,6 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ..catalogue import Catalogue
-from ..db import data_version
 from ..models import Guide, Topic
 from . import sources
 from .render import counts_badge, safe
@@ -161,8 +160,10 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
         self._badge_width = 0  # the widest done/total badge: every bar has this width
         self._line_style: Style | None = None  # rich_style while a draw is under way
-        # The guides and topics (with per-tier counts) last counted, and data_version then.
-        self._counted: tuple[list[Guide], dict[int, list[Topic]], int] | None = None
+        # The guides and topics (with per-tier counts) last counted, and the catalogue's
+        # read stamp then; the badges of each tier shown since (valid with _counted).
+        self._counted: tuple[list[Guide], dict[int, list[Topic]], tuple[int, int]] | None = None
+        self._tier_badges: dict[int | None, tuple[dict[str, str], int]] = {}
         self._line_cache = BadgeKeyedLines(self, self._line_cache.maxsize)
 
     @property
@@ -219,21 +220,24 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         if guides is None or topics is None:
             guides = catalogue.guides()
             topics = {guide.id: catalogue.topics(guide.id) for guide in guides}
-        self._counted = (guides, topics, data_version(catalogue.conn))
+        self._counted = (guides, topics, catalogue.read_stamp())
+        self._tier_badges = {}
         self._set_badges(catalogue, tier, guides, topics)
 
     def show_tier(self, catalogue: Catalogue, tier: int | None) -> None:
         """The badges for another tier, counts unchanged: the topics' per-tier counts read
-        for the last :meth:`update_counts` are reused (no write since, in this process or
-        another: SQLite's data_version tells), so a tier change runs no topic query."""
-        if self._counted is None or self._counted[2] != data_version(catalogue.conn):
+        for the last :meth:`update_counts` are reused while nothing was written, in this
+        process or another (:meth:`Catalogue.read_stamp`), so a tier change runs no topic
+        query, and a tier shown before since then runs no query at all."""
+        if self._counted is None or self._counted[2] != catalogue.read_stamp():
             self.update_counts(catalogue, tier)
             return
         guides, topics, _ = self._counted
         self._set_badges(catalogue, tier, guides, topics)
 
     def forget_counts(self) -> None:
-        """After a write in this process (data_version only sees other connections')."""
+        """After a write: count again at the next :meth:`show_tier` (the read stamp moves
+        with any write too; this says so without reading it)."""
         self._counted = None
 
     def _set_badges(
@@ -243,27 +247,28 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         guides: list[Guide],
         topics: dict[int, list[Topic]],
     ) -> None:
-        badges: dict[str, str] = {}
-        for special in sources.SPECIAL_NODES:
-            badges[special.key] = special.badge(catalogue, tier)
-        for guide in guides:
-            counts = catalogue.guide_counts(guide.id, tier)
-            badges[f"guide:{guide.id}"] = counts_badge(counts.done, counts.total)
-            for topic in topics.get(guide.id, ()):
-                counts = topic.counts(tier)
-                badges[f"topic:{topic.id}"] = counts_badge(counts.done, counts.total)
+        memo = self._tier_badges.get(tier)
+        if memo is None:
+            badges: dict[str, str] = {}
+            for special in sources.SPECIAL_NODES:
+                badges[special.key] = special.badge(catalogue, tier)
+            for guide in guides:
+                counts = catalogue.guide_counts(guide.id, tier)
+                badges[f"guide:{guide.id}"] = counts_badge(counts.done, counts.total)
+                for topic in topics.get(guide.id, ()):
+                    counts = topic.counts(tier)
+                    badges[f"topic:{topic.id}"] = counts_badge(counts.done, counts.total)
+            # Every bar is as wide as the widest done/total badge.
+            width = max((len(b) for b in badges.values() if badge_progress(b)), default=0)
+            memo = self._tier_badges[tier] = (badges, width)
+        badges, width = memo
         changed = []
         for key, badge in badges.items():
             node = self.nodes_by_key.get(key)
             if node is not None and node.data is not None and node.data.badge != badge:
                 node.data.badge = badge
                 changed.append(node)
-        width = max(
-            (len(n.data.badge) for n in self.nodes_by_key.values()
-             if n.data is not None and badge_progress(n.data.badge)),
-            default=0,
-        )
-        if width != self._badge_width:  # every bar is as wide as the widest badge
+        if width != self._badge_width:
             self._badge_width = width
             changed = [n for n in self.nodes_by_key.values() if n.data is not None]
         # The line cache keys each line by its badge (BadgeKeyedLines): a changed badge needs
