@@ -296,6 +296,17 @@ def tree_lines(app) -> list[str]:
     return [line[region.x:region.right] for line in screen_lines(app)[region.y:region.bottom]]
 
 
+def tree_look(app) -> list[list[tuple[str, object]]]:
+    """The tree's cells on screen with their colours and styles (the cursor is only a
+    colour), as (text, style) runs per line."""
+    region = app.browse_screen.topic_tree.region
+    strips = app.screen._compositor.render_strips()[region.y:region.bottom]
+    return [
+        [(segment.text, segment.style) for segment in strip.crop(region.x, region.right)]
+        for strip in strips
+    ]
+
+
 async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
     bundled: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -359,3 +370,44 @@ async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
             lines = tree_lines(app)
             assert (lines == shown[tier]) == (tier == "2"), f"tier {tier}: counts out of date"
             assert any(line.rstrip("│ ").endswith(changed.badge) for line in lines)
+
+
+async def test_a_tree_cursor_position_seen_before_draws_no_label_and_looks_the_same(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cursor onto a guide colours the guide lines of every topic under it: those lines
+    are drawn once per look, then reused when the cursor comes back (they were drawn again
+    on every move onto the guide and off it, ~20 lines each time)."""
+    labels = []
+    render_label = TopicTree.render_label
+
+    def counting_label(tree, node, *args):
+        labels.append(node.data.key if node.data else None)
+        return render_label(tree, node, *args)
+
+    monkeypatch.setattr(TopicTree, "render_label", counting_label)
+    app = make_app(bundled, now=fixed_now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        await pilot.press("h")
+        await pilot.pause()
+        keys = down_to_topic(2) + ("k",) * len(down_to_topic(2))
+        seen = []
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append((screen.topic_tree.cursor_node.data.key, tree_look(app)))
+        assert "guide:1" in [node for node, _ in seen]
+        assert len({repr(look) for _, look in seen}) == len(down_to_topic(2)) + 1
+        labels.clear()
+        for key, (node, lines) in zip(keys, seen, strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.topic_tree.cursor_node.data.key == node
+            assert tree_look(app) == lines, f"the tree looks different on {node}"
+        assert labels == [], f"tree labels drawn again for cursor positions seen before: {labels}"
+        # A tier change still redraws (its counts), and so does the cursor after it.
+        await pilot.press("2", "j")
+        await pilot.pause()
+        assert labels

@@ -41,14 +41,20 @@ def badge_progress(badge: str) -> tuple[int, int] | None:
 
 
 class BadgeKeyedLines(LRUCache[tuple[object, ...], Strip]):
-    """Tree's cache of drawn lines, with the line's badge (and the bars' width) in each key.
+    """Tree's cache of drawn lines, keyed by what the line shows: its badge (and the bars'
+    width), and the cursor and hover flags of the nodes on its path.
 
-    Tree keys a drawn line by counters it bumps on every change it makes (cursor, expansion,
-    label); a badge is ours, and bumping a counter for it made a tier change draw every line
-    again, ~0.3 ms each. With the badge in the key, the lines of a tier seen before (their
-    counters unchanged since) come from the cache, and a line is never reused with a stale
-    badge. (Tree reads and writes ``_line_cache`` only with ``in``, ``[key]`` and
-    ``[key] = strip``; Textual is pinned.)
+    Tree keys a drawn line by counters it bumps on every change it makes (cursor, hover,
+    expansion, label), so a line is never drawn from the cache again once its look has
+    changed, even back to a look drawn before: a tier change (every badge) drew every line
+    again, and the cursor onto a guide and off it drew every topic under it twice (their
+    guide lines take the cursor's colour), ~0.12 ms a line plus Rich. Here the badge is part
+    of the key (never bumped for), and each path node's counter counts only its other
+    changes (the tree subtracts the bumps of its cursor and hover flags, which are in the
+    key themselves): a tier or a cursor position seen before is drawn from the cache, and
+    any other change still misses. (Tree reads and writes ``_line_cache`` only with ``in``,
+    ``[key]`` and ``[key] = strip``, its key being ``(y, ..., per-node counters)``;
+    Textual is pinned.)
     """
 
     def __init__(self, tree: TopicTree, maxsize: int) -> None:
@@ -56,10 +62,19 @@ class BadgeKeyedLines(LRUCache[tuple[object, ...], Strip]):
         self._tree = tree
 
     def _badged(self, key: tuple[object, ...]) -> tuple[object, ...]:
+        tree = self._tree
         y = key[0]
-        lines = self._tree._tree_lines
-        info = lines[y].node.data if isinstance(y, int) and 0 <= y < len(lines) else None
-        return (key, info.badge if info is not None else None, self._tree._badge_width)
+        lines = tree._tree_lines
+        if not (isinstance(y, int) and 0 <= y < len(lines)):
+            return (key, None, tree._badge_width)
+        line = lines[y]
+        info = line.node.data
+        bumps = tree._flag_bumps
+        path = tuple(
+            (node._id, node._updates - bumps.get(node._id, 0), node._selected_, node._hover_)
+            for node in line.path
+        )
+        return (key[:-1], path, info.badge if info is not None else None, tree._badge_width)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, tuple) and super().__contains__(self._badged(key))
@@ -151,6 +166,10 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         reach the tree before focus moves); without it :class:`Entered` is posted.
         ``on_highlight`` runs at once when the cursor moves to another node (besides the
         NodeHighlighted message), so the list follows in the same frame as the cursor."""
+        # Per node id: how often Tree bumped the node's update counter for its cursor or
+        # hover flag (BadgeKeyedLines keys by the flags instead). Set first: Tree's own
+        # __init__ already moves the cursor.
+        self._flag_bumps: dict[int, int] = {}
         super().__init__(Text("Guides"), id=id)
         self._on_enter = on_enter
         self._on_highlight = on_highlight
@@ -175,6 +194,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         """(Re)build every node from the catalogue, keeping expansion where possible."""
         collapsed = {k for k, n in self.nodes_by_key.items() if n.allow_expand and not n.is_expanded}
         self.clear()
+        self._flag_bumps = {}  # (node ids start again)
         self.nodes_by_key = {}
         for special in sources.SPECIAL_NODES:
             info = NodeInfo(key=special.key, title=Text(f"{special.icon} {special.label}"), special=special)
@@ -282,10 +302,24 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
                     self._refresh_line(node.line)
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
-        super().watch_cursor_line(previous_line, line)
+        self._count_flag_bumps(super().watch_cursor_line, previous_line, line)
         node = self.cursor_node
         if self._on_highlight is not None and previous_line != line and node is not None:
             self._on_highlight(node)
+
+    def watch_hover_line(self, previous_hover_line: int, hover_line: int) -> None:
+        self._count_flag_bumps(super().watch_hover_line, previous_hover_line, hover_line)
+
+    def _count_flag_bumps(self, watcher: Callable[[int, int], None], previous: int, line: int) -> None:
+        """Run Tree's cursor or hover watcher (the only places that set a node's cursor and
+        hover flags), counting the update-counter bumps it made (see BadgeKeyedLines)."""
+        nodes = {self._get_node(previous), self._get_node(line), self.cursor_node}
+        before = {node: node._updates for node in nodes if node is not None}
+        watcher(previous, line)
+        bumps = self._flag_bumps
+        for node, updates in before.items():
+            if node._updates != updates:
+                bumps[node._id] = bumps.get(node._id, 0) + node._updates - updates
 
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
