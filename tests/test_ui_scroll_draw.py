@@ -187,3 +187,41 @@ async def test_a_one_line_scroll_draws_one_new_row_and_the_rest_as_they_were(
         assert row.status != "todo"
         cursor_line = screen_lines(app)[items.region.y + items.cursor - items.scroll_offset.y]
         assert row.title in cursor_line and "○" not in cursor_line
+
+
+async def test_switching_between_a_long_list_and_the_empty_inbox_lays_nothing_out(
+    paged_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list keeps its scrollbar's column whatever its length: an empty or short list
+    does not make the screen re-arrange every widget (two layouts and three frames a key)
+    and the rows keep their width."""
+    from textual._compositor import Compositor
+
+    from tuiguide.ui.inbox_source import INBOX_KEY
+
+    reflows = 0
+    real = Compositor.reflow
+
+    def counting(self, *args, **kwargs):
+        nonlocal reflows
+        reflows += 1
+        return real(self, *args, **kwargs)
+
+    app = make_app(paged_db, now=fixed_now)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        screen.show_node("special:all")
+        await pilot.pause()
+        items = screen.item_list
+        width = items.scrollable_content_region.width
+        monkeypatch.setattr(Compositor, "reflow", counting)
+        for node in (INBOX_KEY, "special:all", INBOX_KEY, "special:all"):
+            screen.show_node(node)
+            await pilot.pause()
+            assert items.scrollable_content_region.width == width
+            if node == INBOX_KEY:
+                assert items.count == 0 and "The Inbox is empty" in "\n".join(screen_lines(app))
+            else:
+                assert items.count == 2_000
+        assert reflows == 0

@@ -55,7 +55,7 @@ class ItemList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ItemList {
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
         & > .item-list--cursor {
             background: $block-cursor-blurred-background;

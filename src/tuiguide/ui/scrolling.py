@@ -31,10 +31,13 @@ def set_virtual_size(view: ScrollView, size: Size, *, repaint: bool = True) -> b
     if size == old:
         return False
     width, height = view.container_size
+    styles = view.styles
+    # A bar is shown or not by the size only under ``overflow: auto`` (``scroll`` always
+    # shows it, ``hidden`` never does).
     same_bars = (
         view.is_mounted
-        and (size.height > height) == (old.height > height)
-        and (size.width > width) == (old.width > width)
+        and (styles.overflow_y != "auto" or (size.height > height) == (old.height > height))
+        and (styles.overflow_x != "auto" or (size.width > width) == (old.width > width))
     )
     if not same_bars:
         view.virtual_size = size
