@@ -29,7 +29,7 @@ from .study_keys import NOTES_NODE  # noqa: F401 (importing registers the study 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
 EXIT_AFTER_READY_ENV = "TUIGUIDE_EXIT_AFTER_READY"
 """Set to 1 (benchmarks, smoke tests): quit right after the first frame with data is drawn."""
-GC_THRESHOLD = (5000, 20, 20)
+GC_THRESHOLD = (1000, 10, 100)
 """Python's collector thresholds while the app runs (see ``_display``)."""
 
 
@@ -75,9 +75,12 @@ class TuiguideApp(App[None]):
             self._heap_frozen = True
             gc.freeze()
             gc.enable()  # (the CLI turns collections off for the start-up)
-            # Young collections every 5,000 allocations instead of 700, full ones 20x rarer:
-            # a key's work then rarely pays for a collection (at 50k items, 48 topic changes
-            # saw 3 full collections of 25-30 ms with the defaults, none with these).
+            # Small young collections (every 1,000 allocations, ~0.1-0.2 ms; the middle
+            # generation every 10 of them, 1-4 ms) and full ones 10x rarer than Python's
+            # default: a key pays at most a few ms for the collector. (With the defaults, 48
+            # topic changes at 50k saw 3 full collections of 25-30 ms; with (5000, 20, 20) the
+            # middle generation grew so large that each of its collections took 12-28 ms.
+            # 130 topic changes at 50k: no full collection, middle ones <= 2.6 ms.)
             self._gc_threshold = gc.get_threshold()
             gc.set_threshold(*GC_THRESHOLD)
         if (
