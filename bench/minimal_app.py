@@ -22,8 +22,10 @@ class MinimalApp(App[None]):
     Static { width: 40; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, options: int = 60) -> None:
+        """``options``: the list's length (the per-key peer in bench/run.py uses 5,000)."""
         super().__init__()
+        self._options = options
         self._exit_after_ready = os.environ.get(EXIT_AFTER_READY_ENV) == "1"
 
     def compose(self) -> ComposeResult:
@@ -33,7 +35,7 @@ class MinimalApp(App[None]):
         tree.root.expand()
         with Horizontal():
             yield tree
-            yield OptionList(*(f"Resource title number {n}" for n in range(60)))
+            yield OptionList(*(f"Resource title number {n}" for n in range(self._options)))
             yield Static("Detail of the first resource: title, author, description.")
 
     def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]

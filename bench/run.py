@@ -285,6 +285,17 @@ def frames_encoded() -> Iterator[None]:
         HeadlessDriver.is_headless = saved  # type: ignore[method-assign]
 
 
+async def _press_times(pilot: Any, keys: list[str], presses: int) -> list[float]:
+    """CPU milliseconds of each press (``keys`` cycled), each until the app is idle again."""
+    samples = []
+    for n in range(presses):
+        start = time.process_time()
+        await pilot.press(keys[n % len(keys)])
+        await pilot.pause()
+        samples.append((time.process_time() - start) * 1000)
+    return samples
+
+
 async def _key_latencies(db: Path, presses_scale: float) -> dict[str, list[float]]:
     from tuiguide.ui.app import make_app
 
@@ -318,18 +329,15 @@ async def _key_latencies_encoded(db: Path, presses_scale: float, make_app: Calla
             elif focus == "list" and screen.focused is not screen.item_list:
                 await pilot.press("enter")
                 await pilot.pause()
-            samples = []
-            for n in range(max(3, int(presses * presses_scale))):
-                key = keys[n % len(keys)]
-                start = time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                samples.append((time.process_time() - start) * 1000)
-            out[name] = samples
+            out[name] = await _press_times(pilot, keys, max(3, int(presses * presses_scale)))
         await pilot.press("ctrl+q")
     return out
 
 
+PEER_OPTIONS = 5_000
+"""The per-key peer: the start-up floor's app (bench/minimal_app.py: a Tree, an OptionList and a
+Static) with 5,000 options and nothing else to do on a key (no detail pane, no database): what
+Textual itself charges to move through a list on this machine."""
 PEER_KEY_PLAN: list[tuple[str, str, int]] = [
     # (row name, key, presses): the same moves on Textual's own OptionList (the peer).
     ("harness (unbound key)", "f12", 20),
@@ -340,21 +348,18 @@ PEER_KEY_PLAN: list[tuple[str, str, int]] = [
 
 
 async def _peer_key_latencies() -> dict[str, list[float]]:
-    from peer_list_app import PeerListApp
+    from minimal_app import MinimalApp
+    from textual.widgets import OptionList
 
-    app = PeerListApp()
+    app = MinimalApp(options=PEER_OPTIONS)
     out: dict[str, list[float]] = {}
     with frames_encoded():
         async with app.run_test(size=TERM_SIZE) as pilot:
             await pilot.pause(1.0)
+            app.query_one(OptionList).focus()
+            await pilot.pause()
             for name, key, presses in PEER_KEY_PLAN:
-                samples = []
-                for _ in range(presses):
-                    start = time.process_time()
-                    await pilot.press(key)
-                    await pilot.pause()
-                    samples.append((time.process_time() - start) * 1000)
-                out[name] = samples
+                out[name] = await _press_times(pilot, [key], presses)
             await pilot.press("ctrl+q")
     return out
 

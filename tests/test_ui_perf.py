@@ -307,13 +307,9 @@ def tree_look(app) -> list[list[tuple[str, object]]]:
     ]
 
 
-async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every badge changes with the tier: the tree's lines of a tier drawn a moment ago are
-    reused (a tier change drew ~40 labels again, a third of its time at 50k items), never
-    with a count that changed since."""
-    labels = []
+def count_tree_labels(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The node keys of the tree labels drawn from now on, in order."""
+    labels: list[str | None] = []
     render_label = TopicTree.render_label
 
     def counting_label(tree, node, *args):
@@ -321,6 +317,16 @@ async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
         return render_label(tree, node, *args)
 
     monkeypatch.setattr(TopicTree, "render_label", counting_label)
+    return labels
+
+
+async def test_a_tier_seen_before_draws_no_tree_label_and_shows_its_counts(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every badge changes with the tier: the tree's lines of a tier drawn a moment ago are
+    reused (a tier change drew ~40 labels again, a third of its time at 50k items), never
+    with a count that changed since."""
+    labels = count_tree_labels(monkeypatch)
     counted = []
     guide_counts = Catalogue.guide_counts
 
@@ -378,14 +384,7 @@ async def test_a_tree_cursor_position_seen_before_draws_no_label_and_looks_the_s
     """The cursor onto a guide colours the guide lines of every topic under it: those lines
     are drawn once per look, then reused when the cursor comes back (they were drawn again
     on every move onto the guide and off it, ~20 lines each time)."""
-    labels = []
-    render_label = TopicTree.render_label
-
-    def counting_label(tree, node, *args):
-        labels.append(node.data.key if node.data else None)
-        return render_label(tree, node, *args)
-
-    monkeypatch.setattr(TopicTree, "render_label", counting_label)
+    labels = count_tree_labels(monkeypatch)
     app = make_app(bundled, now=fixed_now)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

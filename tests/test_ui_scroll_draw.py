@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from test_ui_paging import big_guide
 from tuiguide.ui.app import make_app
-from tuiguide.ui.item_list import row_strip
+from tuiguide.ui.item_list import ItemList, row_strip
 from tuiguide.ui.scrolling import SteadyScrollBar
 from ui_support import fixed_now, make_catalogue, screen_lines
 
@@ -44,6 +44,14 @@ def textual_lines(bar: SteadyScrollBar) -> list[Strip]:
     return [Widget.render_line(bar, y) for y in range(bar.size.height)]
 
 
+async def show_all_items(app, pilot) -> ItemList:
+    """Start at "All items" (2,000 rows), the list focused; returns the list."""
+    await pilot.pause()
+    await pilot.press("h", "j", "enter")
+    await pilot.pause()
+    return app.browse_screen.item_list
+
+
 def cells(strip: Strip) -> list[tuple[str, Style]]:
     """Each cell's character and style (no style and the null style look the same)."""
     null = Style.null()
@@ -63,11 +71,8 @@ async def test_the_scrollbar_looks_as_textual_draws_it_and_redraws_only_what_mov
     monkeypatch.setattr(SteadyScrollBar, "render_line", counting)
     app = make_app(paged_db, now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        items = await show_all_items(app, pilot)
         screen = app.browse_screen
-        await pilot.press("h", "j", "enter")  # All items: 2,000 rows
-        await pilot.pause()
-        items = screen.item_list
         assert items.count == 2_000
         bar = items.vertical_scrollbar
         assert bar.display and bar.size.height > 20
@@ -101,11 +106,7 @@ async def test_the_scrollbar_looks_as_textual_draws_it_and_redraws_only_what_mov
 async def test_clicking_the_track_below_the_thumb_scrolls_the_list(paged_db: Path) -> None:
     app = make_app(paged_db, now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.browse_screen
-        await pilot.press("h", "j", "enter")
-        await pilot.pause()
-        items = screen.item_list
+        items = await show_all_items(app, pilot)
         assert items.scroll_offset.y == 0 and items.vertical_scrollbar.display
         region = items.region  # the scrollbar is its last column
         await pilot.click(offset=(region.right - 1, region.bottom - 2))
@@ -158,11 +159,7 @@ async def test_a_one_line_scroll_draws_one_new_row_and_the_rest_as_they_were(
     monkeypatch.setattr(ItemSource, "render_row", counting)
     app = make_app(paged_db, now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        screen = app.browse_screen
-        await pilot.press("h", "j", "enter")
-        await pilot.pause()
-        items = screen.item_list
+        items = await show_all_items(app, pilot)
         height = items.scrollable_content_region.height
         for _ in range(height - 1):  # to the last visible row
             await pilot.press("j")
