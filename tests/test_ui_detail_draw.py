@@ -24,15 +24,9 @@ from tuiguide.ui.detail import DetailPane
 from tuiguide.ui.inbox_source import InboxSource
 from tuiguide.ui.render import item_detail
 from tuiguide.ui.search_source import EntrySearchSource, search_detail
-from ui_support import fixed_now, make_catalogue, screen_lines
+from ui_support import cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
 
 SIZE = (100, 30)
-
-
-def cells(strip: Strip) -> list[tuple[str, Style]]:
-    """Each cell's character and style (no style and the null style look the same)."""
-    null = Style.null()
-    return [(char, segment.style or null) for segment in strip for char in segment.text]
 
 
 def textual_strips(pane: DetailPane, renderable: RenderableType, width: int) -> list[Strip]:
@@ -198,14 +192,7 @@ async def test_the_pane_shows_each_row_as_textual_would_and_follows_the_cursor(t
 async def test_a_cursor_move_redraws_only_the_pane_lines_that_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drawn: list[int] = []
-    real = DetailPane.render_line
-
-    def counting(self: DetailPane, y: int) -> Strip:
-        drawn.append(y)
-        return real(self, y)
-
-    monkeypatch.setattr(DetailPane, "render_line", counting)
+    drawn = count_lines_drawn(monkeypatch, DetailPane)
     app = make_app(make_catalogue(tmp_path / "detail.db"), now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -20,7 +20,7 @@ from test_ui_paging import big_guide
 from tuiguide.ui.app import make_app
 from tuiguide.ui.item_list import ItemList, row_strip
 from tuiguide.ui.scrolling import SteadyScrollBar
-from ui_support import fixed_now, make_catalogue, screen_lines
+from ui_support import cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
 
 SIZE = (100, 30)
 
@@ -52,23 +52,10 @@ async def show_all_items(app, pilot) -> ItemList:
     return app.browse_screen.item_list
 
 
-def cells(strip: Strip) -> list[tuple[str, Style]]:
-    """Each cell's character and style (no style and the null style look the same)."""
-    null = Style.null()
-    return [(char, segment.style or null) for segment in strip for char in segment.text]
-
-
 async def test_the_scrollbar_looks_as_textual_draws_it_and_redraws_only_what_moved(
     paged_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drawn: list[int] = []
-    real = SteadyScrollBar.render_line
-
-    def counting(self: SteadyScrollBar, y: int) -> Strip:
-        drawn.append(y)
-        return real(self, y)
-
-    monkeypatch.setattr(SteadyScrollBar, "render_line", counting)
+    drawn = count_lines_drawn(monkeypatch, SteadyScrollBar)
     app = make_app(paged_db, now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
         items = await show_all_items(app, pilot)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
+from rich.style import Style
 from textual.app import App
+from textual.strip import Strip
 
 from tuiguide.catalogue import Catalogue
 
@@ -79,3 +83,22 @@ def terminal_output(app: App) -> str:
     """What the app would write to a real terminal for a full repaint (escape codes too)."""
     update = app.screen._compositor.render_full_update()
     return update.render_segments(app.console)
+
+
+def cells(strip: Strip) -> list[tuple[str, Style]]:
+    """Each cell's character and style (no style and the null style look the same)."""
+    null = Style.null()
+    return [(char, segment.style or null) for segment in strip for char in segment.text]
+
+
+def count_lines_drawn(monkeypatch: pytest.MonkeyPatch, widget_class: type) -> list[int]:
+    """The ``y`` of every line ``widget_class.render_line`` draws from now on."""
+    drawn: list[int] = []
+    real = widget_class.render_line
+
+    def counting(self: Any, y: int) -> Strip:
+        drawn.append(y)
+        return real(self, y)
+
+    monkeypatch.setattr(widget_class, "render_line", counting)
+    return drawn
