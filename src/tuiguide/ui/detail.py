@@ -17,6 +17,7 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
+from .render import span_segments
 from .scrolling import set_virtual_size, steady_vertical_scrollbar
 
 
@@ -243,27 +244,11 @@ def _strip(
     None if a style has meta."""
     if not plain:
         return Strip([], 0)
-    get_style = console.get_style
-    under = base + get_style(style, default=null) if style else base
-    segments: list[Segment]
-    if not spans:
-        segments = [Segment(plain, under)]
-    else:
-        segments = []
-        at = 0
-        for span in spans:
-            start, end = span.start, min(span.end, len(plain))
-            if start < at or start >= end:  # overlapping, unsorted or empty: Rich's way
-                joined = Text("\n").join([Text(plain, style=style, spans=spans)])
-                segments = [Segment(text, base + part) for text, part, _ in joined.render(console)]
-                break
-            if start > at:
-                segments.append(Segment(plain[at:start], under))
-            segments.append(Segment(plain[start:end], under + get_style(span.style, default=null)))
-            at = end
-        else:
-            if at < len(plain):
-                segments.append(Segment(plain[at:], under))
+    under = base + console.get_style(style, default=null) if style else base
+    segments = [Segment(plain, under)] if not spans else span_segments(console, plain, spans, under)
+    if segments is None:  # overlapping, unsorted or empty spans: Rich's way
+        joined = Text("\n").join([Text(plain, style=style, spans=spans)])
+        segments = [Segment(text, base + part) for text, part, _ in joined.render(console)]
     for segment in segments:
         if segment.style is not None and segment.style._meta is not None:
             return None

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from .render import span_segments
 from .scrolling import set_virtual_size, steady_vertical_scrollbar
 from .sources import ListSource, Row
 
@@ -382,28 +383,13 @@ def row_strip(console: Console, text: Text, width: int, style: Style) -> Strip:
     """
     plain = text.plain
     spans = text.spans
+    segments: list[Segment] | None
     if not spans:
         segments = [Segment(plain, style)]
     else:
-        null = Style.null()
-
-        def get_style(name: str | Style) -> Style:
-            return console.get_style(name, default=null)
-
-        under = style + get_style(text.style) if text.style else style
-        segments = []
-        at = 0
-        for span in spans:
-            start, end = span.start, min(span.end, len(plain))
-            if start < at or start >= end:  # overlapping, unsorted or empty: Rich's way
-                segments = Segment.apply_style(list(text.render(console)), style)
-                break
-            if start > at:
-                segments.append(Segment(plain[at:start], under))
-            segments.append(Segment(plain[start:end], under + get_style(span.style)))
-            at = end
-        else:
-            if at < len(plain):
-                segments.append(Segment(plain[at:], under))
+        under = style + console.get_style(text.style, default=Style.null()) if text.style else style
+        segments = span_segments(console, plain, spans, under)
+        if segments is None:  # overlapping spans: Rich's way
+            segments = list(Segment.apply_style(list(text.render(console)), style))
     strip = Strip(segments)
     return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
