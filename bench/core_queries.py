@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
 except ImportError:  # pragma: no cover - run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -58,7 +58,7 @@ def core_calls(cat: Catalogue) -> list[tuple[str, Callable[[], Any]]]:
         ("placements_of(id)", lambda: cat.placements_of(some_id)),
     ]
     try:
-        from tuiguide import study
+        from tuiguide.core.study import upnext as study
     except ImportError:  # pragma: no cover - study helper not there
         study = None
     if study is not None and hasattr(study, "up_next"):

@@ -33,10 +33,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 try:
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
 
 TIER_SPLIT = (0.15, 0.75, 0.10)
 STATUS_SHARE = 0.30
@@ -340,8 +340,8 @@ def _iso(dt: datetime) -> str:
 
 def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
     """Statuses on 30 % of resources, notes on 5 %, one event each; one transaction."""
-    from tuiguide.db import transaction
-    from tuiguide.search_index import deferred_indexing
+    from tuiguide.core.store.connection import transaction
+    from tuiguide.core.store.search_index import deferred_indexing
 
     rng = random.Random(seed + 1)
     words = _Words(rng)

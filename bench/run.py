@@ -11,7 +11,7 @@ Figures (medians of --runs runs, p95 for latencies), measured side by side in on
    TUIGUIDE_EXIT_AFTER_READY=1 in a pseudo-terminal), and the same for a minimal Textual app
    (bench/minimal_app.py: Tree + OptionList + Static), interleaved; the ratio at each size.
 2. keys: CPU time (all threads) to handle a key and repaint, through App.run_test's Pilot.
-3. search: per-keystroke latency of search-as-you-type (tuiguide.search with as_you_type),
+3. search: per-keystroke latency of search-as-you-type (tuiguide.core.search.engine with as_you_type),
    typing realistic queries one character at a time, highlighting the visible rows.
 4. import: a 50k-resource guide file imported into an empty catalogue.
 5. refresh: 50 feeds x 50 entries from local HTTP servers, fresh and all-304, against
@@ -60,7 +60,7 @@ except ImportError:  # pragma: no cover - run from a checkout without the packag
 
 import make_catalogue  # noqa: E402
 
-from tuiguide.catalogue import Catalogue  # noqa: E402
+from tuiguide.core.store.catalogue import Catalogue  # noqa: E402
 
 SIZES = (337, 5000, 50_000)
 FIGURES = ("startup", "keys", "search", "import", "refresh", "rss", "suggest")
@@ -118,7 +118,7 @@ def catalogue_path(workdir: Path, size: int) -> Path:
     """A ready catalogue of ``size`` resources (built once, then reused)."""
     path = workdir / f"catalogue-{size}.db"
     stamp = path.with_suffix(".ok")
-    from tuiguide.migrations import latest_version
+    from tuiguide.core.store.migrations import latest_version
 
     want = f"{size} schema {latest_version()} seed 1"
     if path.exists() and stamp.exists() and stamp.read_text() == want:
@@ -201,7 +201,7 @@ def tuiguide_cmd(db: Path) -> list[str]:
     exe = Path(sys.executable).with_name("tuiguide")
     if exe.exists():
         return [str(exe), "--db", str(db)]
-    return [sys.executable, "-m", "tuiguide.cli", "--db", str(db)]
+    return [sys.executable, "-m", "tuiguide.cli.main", "--db", str(db)]
 
 
 def byte_compile() -> str:
@@ -297,7 +297,7 @@ async def _press_times(pilot: Any, keys: list[str], presses: int) -> list[float]
 
 
 async def _key_latencies(db: Path, presses_scale: float) -> dict[str, list[float]]:
-    from tuiguide.ui.app import make_app
+    from tuiguide.tui.app import make_app
 
     with frames_encoded():
         return await _key_latencies_encoded(db, presses_scale, make_app)
@@ -383,11 +383,11 @@ def measure_peer_keys(runs: int) -> list[Row]:
 
 def measure_keys(paths: dict[int, Path], runs: int, workdir: Path) -> list[Row]:
     try:
-        from tuiguide.ui import app as ui_app
+        from tuiguide.tui import app as ui_app
     except ImportError as exc:
         return [pending("keys", "per-key latency", f"the TUI does not import ({exc})")]
     if not hasattr(ui_app, "make_app"):
-        return [pending("keys", "per-key latency", "tuiguide.ui.app.make_app is missing")]
+        return [pending("keys", "per-key latency", "tuiguide.tui.app.make_app is missing")]
     rows = measure_peer_keys(runs)
     peer = {row.name.rsplit(", ", 1)[-1]: row for row in rows if row.median is not None}
     for size, db in paths.items():
@@ -432,9 +432,9 @@ SEARCH_QUERIES = [
 
 def measure_search(paths: dict[int, Path], runs: int) -> list[Row]:
     try:
-        from tuiguide.search import search
+        from tuiguide.core.search.engine import search
     except ImportError as exc:
-        return [pending("search", "search per keystroke", f"tuiguide.search missing ({exc})")]
+        return [pending("search", "search per keystroke", f"tuiguide.core.search.engine missing ({exc})")]
     rows = []
     for size, db in paths.items():
         cat = Catalogue.open(db, seed=False)
@@ -626,7 +626,7 @@ class _FeedServersHere:
 
 def _tuiguide_refresh(urls: list[str], workdir: Path, runs: int,
                       servers: FeedServers) -> tuple[list[float], list[float], str]:
-    from tuiguide import feeds
+    from tuiguide.core.feeds import refresh as feeds
 
     fresh, cached = [], []
     note = ""
@@ -664,7 +664,7 @@ def _tuiguide_cli_refresh(urls: list[str], workdir: Path, servers: FeedServers) 
     db = workdir / "refresh-cli.db"
     for old in workdir.glob(f"{db.name}*"):
         old.unlink()
-    from tuiguide import feeds
+    from tuiguide.core.feeds import refresh as feeds
 
     with Catalogue.open(db) as cat:  # with the bundled guide, as a user's catalogue has
         cat.conn.execute("DELETE FROM feeds")
@@ -720,11 +720,11 @@ def _newsboat_refresh(urls: list[str], workdir: Path, runs: int,
 
 def measure_refresh(runs: int, workdir: Path) -> list[Row]:
     try:
-        from tuiguide import feeds
+        from tuiguide.core.feeds import refresh as feeds
     except ImportError as exc:
-        return [pending("refresh", "feed refresh", f"tuiguide.feeds missing ({exc})")]
+        return [pending("refresh", "feed refresh", f"tuiguide.core.feeds.refresh missing ({exc})")]
     if not hasattr(feeds, "refresh") or not hasattr(feeds, "insert_feed"):
-        return [pending("refresh", "feed refresh", "tuiguide.feeds.refresh/insert_feed missing")]
+        return [pending("refresh", "feed refresh", "tuiguide.core.feeds.refresh.refresh/insert_feed missing")]
     servers = FeedServers()
     rows: list[Row] = []
     try:
@@ -814,9 +814,9 @@ def measure_rss(paths: dict[int, Path], runs: int, workdir: Path) -> list[Row]:
 # ---------------------------------------------------------------------------- suggester
 def measure_suggest() -> list[Row]:
     try:
-        from tuiguide import suggest
+        from tuiguide.core.feeds import suggest
     except ImportError as exc:
-        return [pending("suggest", "suggester accuracy", f"tuiguide.suggest missing ({exc})")]
+        return [pending("suggest", "suggester accuracy", f"tuiguide.core.feeds.suggest missing ({exc})")]
     if not hasattr(suggest, "evaluate_bundled"):
         return [pending("suggest", "suggester accuracy", "suggest.evaluate_bundled missing")]
     rows = []

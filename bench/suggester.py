@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from tuiguide.suggest import evaluate_bundled, evaluate_catalogue  # noqa: E402
+from tuiguide.core.feeds.suggest import evaluate_bundled, evaluate_catalogue  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.db:
-        from tuiguide.catalogue import Catalogue
+        from tuiguide.core.store.catalogue import Catalogue
 
         with Catalogue.open(args.db, seed=False) as cat:
             scores = evaluate_catalogue(cat.conn, every=args.every)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.paths import bundled_guide_text
+from tuiguide.core.paths import bundled_guide_text
+from tuiguide.core.store.catalogue import Catalogue
 
 # The property tests draw the same examples on every run, so a CI run on a fresh clone passes
 # or fails for a reason in the code, not the dice. HYPOTHESIS_EXPLORE=1 draws new ones (run it

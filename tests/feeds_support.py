@@ -17,8 +17,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.feeds_fetch import FetchSettings
+from tuiguide.core.feeds.fetch import FetchSettings
+from tuiguide.core.store.catalogue import Catalogue
 
 FIXED_NOW = "2025-03-01T12:00:00Z"
 

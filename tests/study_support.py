@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tuiguide.catalogue import Catalogue
+from tuiguide.core.store.catalogue import Catalogue
 
 # Alpha, Beta, Gamma; "Shared" sits in Alpha Tier 2 and Beta Tier 1 (its earliest place in
 # the reading order is Beta Tier 1: tier beats topic). G0 is untiered.

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide import db as dbmod
-from tuiguide.catalogue import Catalogue
-from tuiguide.errors import CatalogueError, GuideFormatError, UserError
-from tuiguide.migrations import Migration, all_migrations, latest_version
+from tuiguide.core.errors import CatalogueError, GuideFormatError, UserError
+from tuiguide.core.store import connection as dbmod
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.migrations import Migration, all_migrations, latest_version
 
 
 def test_file_settings(catalogue: Catalogue, db_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide import study
-from tuiguide.catalogue import Catalogue
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.study import upnext as study
 from ui_support import fixed_now, make_catalogue
 
 
@@ -80,7 +80,7 @@ def test_a_write_by_another_process_is_read_at_once(cat: Catalogue) -> None:
 
 
 def test_the_cache_stays_bounded(cat: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tuiguide.catalogue as catalogue_module
+    import tuiguide.core.store.catalogue as catalogue_module
 
     monkeypatch.setattr(catalogue_module, "ITEM_CACHE_SIZE", 4)
     every = cat.items(limit=100)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tuiguide.cli import main
+from tuiguide.cli.main import main
 
 
 @pytest.fixture

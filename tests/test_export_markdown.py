@@ -11,8 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from study_support import Clock, mark, rid, small_catalogue
-from tuiguide.cli import main
-from tuiguide.export import markdown_journal
+from tuiguide.cli.main import main
+from tuiguide.core.backup.export import markdown_journal
 
 
 def journal_catalogue(tmp_path: Path):
@@ -105,7 +105,7 @@ def test_hostile_titles_cannot_break_the_markdown(tmp_path: Path) -> None:
         "- [Title [draft] and *stars*](https://example.com/a_(b)) - X. desc\n",
         encoding="utf-8",
     )
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
 
     cat = Catalogue.open(tmp_path / "w.db", seed=False)
     cat.import_file(guide)
@@ -133,9 +133,9 @@ def test_full_disk_leaves_the_old_file_whole(tmp_path: Path) -> None:
     target.write_text("old export\n")
     script = textwrap.dedent(f"""
         import resource, signal, sys
-        from tuiguide.catalogue import Catalogue
-        from tuiguide.errors import UserError
-        from tuiguide.export import json_export, write_atomically
+        from tuiguide.core.store.catalogue import Catalogue
+        from tuiguide.core.errors import UserError
+        from tuiguide.core.backup.export import json_export, write_atomically
         cat = Catalogue.open({str(tmp_path / "study.db")!r}, seed=False)
         text = json_export(cat) * 50
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from study_support import Clock, dump, mark, rid, small_catalogue
-from tuiguide.catalogue import Catalogue
-from tuiguide.cli import main
-from tuiguide.errors import UserError
-from tuiguide.export import export_data, json_export
-from tuiguide.restore import read_export, restore_file
-from tuiguide.study import up_next
+from tuiguide.cli.main import main
+from tuiguide.core.backup.export import export_data, json_export
+from tuiguide.core.backup.restore import read_export, restore_file
+from tuiguide.core.errors import UserError
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.study.upnext import up_next
 
 
 def user_state(cat: Catalogue) -> dict[str, tuple]:
@@ -224,7 +224,7 @@ def test_cli_export_json_then_restore(tmp_path: Path) -> None:
 
 
 def test_followed_feeds_travel(tmp_path: Path) -> None:
-    from tuiguide.feeds import insert_feed
+    from tuiguide.core.feeds.refresh import insert_feed
 
     a = machine_a(tmp_path)
     insert_feed(a, "https://Example.org/feed.xml", "Example feed")

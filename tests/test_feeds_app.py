@@ -32,16 +32,16 @@ from feeds_support import (
     open_catalogue,
     serve,
 )
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.inbox import get_entry, inbox_count
-from tuiguide.ui.app import TuiguideApp, make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.feed_keys import feed_control, set_fetch_settings
-from tuiguide.ui.feeds_screen import FeedsScreen
-from tuiguide.ui.file_dialog import FileDialog
-from tuiguide.ui.help_screen import HelpScreen
-from tuiguide.ui.inbox_source import INBOX_KEY, InboxSource
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import get_entry, inbox_count
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import TuiguideApp, make_app
+from tuiguide.tui.features.feeds import feed_control, set_fetch_settings
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.screens.feeds import FeedsScreen
+from tuiguide.tui.screens.file_dialog import FileDialog
+from tuiguide.tui.screens.help import HelpScreen
+from tuiguide.tui.sources.inbox import INBOX_KEY, InboxSource
 from ui_support import screen_text
 
 SIZE = (120, 36)
@@ -311,7 +311,7 @@ async def test_f_never_blocks_while_the_suggester_learns(db, server, monkeypatch
     """On a large catalogue the suggester takes seconds to learn: it does so in a worker,
     keys keep working, and the dialog opens (for the entry f was pressed on) when ready.
     Here its training waits for a gate, to stand in for 50,000 resources."""
-    from tuiguide import suggest
+    from tuiguide.core.feeds import suggest
 
     gate = threading.Event()
     train = suggest.Model.train
@@ -353,7 +353,7 @@ async def test_f_never_blocks_while_the_suggester_learns(db, server, monkeypatch
 
 async def test_quitting_while_the_suggester_learns(db, server, monkeypatch):
     """Learning cannot be interrupted, but it must not keep the app from closing."""
-    from tuiguide import suggest
+    from tuiguide.core.feeds import suggest
 
     gate = threading.Event()
     train = suggest.Model.train

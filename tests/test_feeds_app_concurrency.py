@@ -23,12 +23,13 @@ from pathlib import Path
 import pytest
 
 from feeds_support import delayed, fixed_now, open_catalogue, rss, serve
-from tuiguide import feeds, study
-from tuiguide.catalogue import Catalogue
-from tuiguide.inbox import inbox_count
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.inbox_source import INBOX_KEY
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import inbox_count
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.study import upnext as study
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.sources.inbox import INBOX_KEY
 
 FEEDS = 24
 ENTRIES = 250
@@ -130,7 +131,7 @@ async def test_status_keys_while_cron_refreshes(tmp_path: Path, server) -> None:
 
 async def test_a_tui_refresh_and_a_cron_refresh_at_once(tmp_path: Path, server) -> None:
     """``r`` in the app while cron refreshes the same feeds: each entry is stored once."""
-    from tuiguide.ui.feed_keys import feed_control
+    from tuiguide.tui.features.feeds import feed_control
 
     db = tmp_path / "catalogue.db"
     with open_catalogue(db) as cat:

@@ -21,18 +21,18 @@ import pytest
 from textual.app import App
 
 from feeds_support import FAST, Route, fixed_now, open_catalogue, serve
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.errors import UserError
-from tuiguide.feeds_parse import parse_feed
-from tuiguide.opml import import_opml
-from tuiguide.restore import restore_file
-from tuiguide.ui.app import TuiguideApp, make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.feed_keys import feed_control, set_fetch_settings
-from tuiguide.ui.feeds_screen import FeedsScreen
-from tuiguide.ui.file_dialog import FileDialog
-from tuiguide.ui.inbox_source import INBOX_KEY
+from tuiguide.core.backup.restore import restore_file
+from tuiguide.core.errors import UserError
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.opml import import_opml
+from tuiguide.core.feeds.parse import parse_feed
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import TuiguideApp, make_app
+from tuiguide.tui.features.feeds import feed_control, set_fetch_settings
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.screens.feeds import FeedsScreen
+from tuiguide.tui.screens.file_dialog import FileDialog
+from tuiguide.tui.sources.inbox import INBOX_KEY
 from ui_support import make_catalogue, screen_lines, screen_text
 
 from hostile import ALL, INVALID_UTF8, LONG_TITLE, MARKUP

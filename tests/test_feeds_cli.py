@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM, FeedServer, Route, open_catalogue, serve
-from tuiguide.cli import main
+from tuiguide.cli.main import main
 
 
 @pytest.fixture
@@ -224,13 +224,13 @@ def test_refresh_on_a_terminal_shows_a_summary(prepared, server):
     """A real pseudo-terminal: the progress bar is transient, the summary line stays."""
     server.routes["/lmsys.xml"] = Route(LMSYS_RSS)
     with open_catalogue(prepared) as cat:
-        from tuiguide import feeds
+        from tuiguide.core.feeds import refresh as feeds
 
         feeds.insert_feed(cat, server.url("/lmsys.xml"))
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "NO_COLOR": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from tuiguide.cli import main; main()", "--db", str(prepared),
+        [sys.executable, "-c", "from tuiguide.cli.main import main; main()", "--db", str(prepared),
          "refresh"],
         stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
     )

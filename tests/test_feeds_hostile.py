@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from feeds_support import FAST, Route, open_catalogue, serve
-from tuiguide import feeds
-from tuiguide.feeds_parse import html_to_text, parse_feed, strip_doctype
-from tuiguide.inbox import entries
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import entries
+from tuiguide.core.feeds.parse import html_to_text, parse_feed, strip_doctype
 
 SECRET = "TOPSECRET-4f1c9a"
 

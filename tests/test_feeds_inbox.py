@@ -8,9 +8,9 @@ import pytest
 
 from feeds_support import FAST as SETTINGS
 from feeds_support import LMSYS_RSS, VLLM_ATOM, Route, open_catalogue, serve
-from tuiguide import feeds
-from tuiguide.errors import UserError
-from tuiguide.inbox import (
+from tuiguide.core.errors import UserError
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import (
     dismiss,
     file_entry,
     get_entry,
@@ -18,7 +18,7 @@ from tuiguide.inbox import (
     inbox_entries,
     restore,
 )
-from tuiguide.paths import bundled_guide_text
+from tuiguide.core.paths import bundled_guide_text
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from feeds_support import open_catalogue
-from tuiguide import feeds
-from tuiguide.errors import UserError
-from tuiguide.opml import export_opml, import_opml
+from tuiguide.core.errors import UserError
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.opml import export_opml, import_opml
 
 NEWSBOAT_STYLE = """<?xml version="1.0"?>
 <opml version="1.0">

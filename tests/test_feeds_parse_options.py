@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM, rss
 from test_feeds_app_hostile import hostile_feed
 from test_reliability_fuzz import damaged_feeds
-from tuiguide import feeds_parse
-from tuiguide.feeds_parse import parse_feed
+from tuiguide.core.feeds import parse as feeds_parse
+from tuiguide.core.feeds.parse import parse_feed
 
 HTML_ATOM = """\
 <?xml version="1.0" encoding="utf-8"?>

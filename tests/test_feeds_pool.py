@@ -30,10 +30,11 @@ from feeds_support import (
     rss,
     serve,
 )
-from tuiguide import feeds, feeds_pool
-from tuiguide.catalogue import Catalogue
-from tuiguide.feeds_fetch import FetchSettings
-from tuiguide.inbox import entries
+from tuiguide.core.feeds import pool as feeds_pool
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.fetch import FetchSettings
+from tuiguide.core.feeds.inbox import entries
+from tuiguide.core.store.catalogue import Catalogue
 
 DOCS = [VLLM_ATOM, LMSYS_RSS, BROKEN_RSS, "<html><body>not a feed</body></html>",
         "\ufeff" + rss("BOM <b>feed</b>", [("b1", "A &amp; B <script>x()</script>", "https://b.example/1")])]

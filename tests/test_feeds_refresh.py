@@ -25,11 +25,11 @@ from feeds_support import (
     rss,
     serve,
 )
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.db import open_database
-from tuiguide.errors import UserError
-from tuiguide.inbox import entries, inbox_count, inbox_entries
+from tuiguide.core.errors import UserError
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import entries, inbox_count, inbox_entries
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.connection import open_database
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_removed_default_feed_stays_removed_after_reopening(tmp_path: Path):
 
 
 def test_upgrading_a_schema_1_catalogue_adds_the_defaults_once(tmp_path: Path):
-    from tuiguide.migrations import m0001_core
+    from tuiguide.core.store.migrations import m0001_core
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -239,7 +239,7 @@ def test_same_post_in_two_feeds_is_stored_once(cat, server):
 
 
 def test_dismissed_entry_does_not_come_back(cat, server):
-    from tuiguide.inbox import dismiss
+    from tuiguide.core.feeds.inbox import dismiss
 
     follow(cat, server, "/lmsys.xml", Route(LMSYS_RSS))
     feeds.refresh(cat, settings=FAST)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.db import transaction
-from tuiguide.feeds_parse import ParsedEntry
-from tuiguide.search import search
-from tuiguide.search_index import index_matches_tables
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.parse import ParsedEntry
+from tuiguide.core.search.engine import search
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.search_index import index_matches_tables
 
 NOW = "2025-03-01T12:00:00Z"
 

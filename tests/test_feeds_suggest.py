@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.suggest import (
+from tuiguide.core.feeds.suggest import (
     BASELINE_NAME,
     SUGGESTER_NAME,
     Doc,
@@ -18,6 +17,7 @@ from tuiguide.suggest import (
     sample_per_topic,
     tokens,
 )
+from tuiguide.core.store.catalogue import Catalogue
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,15 @@ from textual.app import App
 from textual.widgets import DataTable, Input, OptionList
 
 from feeds_support import FAST, LMSYS_RSS, VLLM_ATOM, Route, open_catalogue, serve
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.inbox import InboxEntry, file_entry, inbox_entries
-from tuiguide.suggest import Suggestion
-from tuiguide.ui import sources
-from tuiguide.ui.feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
-from tuiguide.ui.feeds_screen import FeedsScreen
-from tuiguide.ui.file_dialog import FileDialog, dialog_for_entry
-from tuiguide.ui.inbox_source import INBOX_NODE, InboxSource
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.inbox import InboxEntry, file_entry, inbox_entries
+from tuiguide.core.feeds.suggest import Suggestion
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.features.feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
+from tuiguide.tui.screens.feeds import FeedsScreen
+from tuiguide.tui.screens.file_dialog import FileDialog, dialog_for_entry
+from tuiguide.tui.sources import base as sources
+from tuiguide.tui.sources.inbox import INBOX_NODE, InboxSource
 from ui_support import screen_text
 
 SIZE = (110, 32)
@@ -276,7 +276,7 @@ def test_inbox_rows_fit_and_unsafe_links_stay_closed(db, server):
 
 async def test_inbox_node_in_the_real_browse_screen(db, server, inbox_node):
     from feeds_support import fixed_now
-    from tuiguide.ui.app import make_app
+    from tuiguide.tui.app import make_app
 
     server.routes["/vllm.xml"] = Route(VLLM_ATOM)
     with open_cat(db) as cat:

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from tuiguide.errors import GuideFormatError
-from tuiguide.guide_parser import decode_guide, parse_guide, split_author
-from tuiguide.urls import normalise_url
+from tuiguide.core.errors import GuideFormatError
+from tuiguide.core.guides.parser import decode_guide, parse_guide, split_author
+from tuiguide.core.text.urls import normalise_url
 
 
 def test_bundled_guide_numbers(guide_text: str) -> None:

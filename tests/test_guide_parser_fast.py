@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuiguide import guide_parser
-from tuiguide.guide_parser import _loose_target, _scan_link, parse_guide
+from tuiguide.core.guides import parser as guide_parser
+from tuiguide.core.guides.parser import _loose_target, _scan_link, parse_guide
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide import search_index
-from tuiguide.catalogue import Catalogue
-from tuiguide.search import search
-from tuiguide.search_index import BULK_ROWS, counts_match_tables, index_matches_tables
+from tuiguide.core.search.engine import search
+from tuiguide.core.store import search_index
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.search_index import BULK_ROWS, counts_match_tables, index_matches_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 N = BULK_ROWS + 500

@@ -7,12 +7,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tuiguide.catalogue import Catalogue
+from tuiguide.core.store.catalogue import Catalogue
 
 WRITER = textwrap.dedent(
     """
     import sys
-    from tuiguide.catalogue import Catalogue
+    from tuiguide.core.store.catalogue import Catalogue
     db, start, count, tag = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     cat = Catalogue.open(db, seed=False)
     for rid in range(start, start + count):

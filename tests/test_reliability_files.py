@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tuiguide import db as dbmod
-from tuiguide.catalogue import Catalogue
-from tuiguide.cli import main
-from tuiguide.migrations import latest_version
+from tuiguide.cli.main import main
+from tuiguide.core.store import connection as dbmod
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.migrations import latest_version
 
 
 def digest(path: Path) -> str:

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM
-from tuiguide.errors import UserError
-from tuiguide.feeds_parse import parse_feed
-from tuiguide.opml import parse_opml
-from tuiguide.sanitize import clean_text, is_clean
+from tuiguide.core.errors import UserError
+from tuiguide.core.feeds.opml import parse_opml
+from tuiguide.core.feeds.parse import parse_feed
+from tuiguide.core.text.sanitize import clean_text, is_clean
 
 SEEDS = [VLLM_ATOM.encode(), LMSYS_RSS.encode(), BROKEN_RSS.encode()]
 

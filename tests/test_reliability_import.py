@@ -13,10 +13,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.errors import GuideFormatError
-from tuiguide.guide_parser import parse_guide
-from tuiguide.sanitize import clean_text, is_clean
+from tuiguide.core.errors import GuideFormatError
+from tuiguide.core.guides.parser import parse_guide
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.text.sanitize import clean_text, is_clean
 
 from hostile import ALL, INVALID_UTF8, LONG_TITLE, hostile_guide
 

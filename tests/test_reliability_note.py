@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.ui.note_editor import SAVE_MAX_DELAY
+from tuiguide.tui.screens.note_editor import SAVE_MAX_DELAY
 from ui_support import make_catalogue
 
 TMUX = shutil.which("tmux")

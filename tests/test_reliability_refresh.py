@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from feeds_support import FeedServer, Route, open_catalogue, rss
-from tuiguide.feeds import insert_feed
+from tuiguide.core.feeds.refresh import insert_feed
 
 FEEDS, ENTRIES = 40, 150
 

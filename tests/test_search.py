@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.cli import main
-from tuiguide.db import transaction
-from tuiguide.migrations import m0003_search as m0003
-from tuiguide.search import Term, highlight_spans, parse_query, search
-from tuiguide.search_index import deferred_indexing, index_matches_tables, rebuild
+from tuiguide.cli.main import main
+from tuiguide.core.search.engine import Term, highlight_spans, parse_query, search
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.migrations import m0003_search as m0003
+from tuiguide.core.store.search_index import deferred_indexing, index_matches_tables, rebuild
 
 GUIDE = """# Search Test Guide
 

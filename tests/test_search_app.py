@@ -12,15 +12,15 @@ import pytest
 from rich.style import Style
 from textual.command import CommandList, CommandPalette
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.db import transaction
-from tuiguide.ui import search_ui
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.inbox_source import InboxSource
-from tuiguide.ui.search_source import EntrySearchSource, ItemSearchSource, is_search_source
-from tuiguide.ui.search_ui import SearchBar, search_bar
-from tuiguide.ui.sources import ItemSource
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.connection import transaction
+from tuiguide.tui.app import make_app
+from tuiguide.tui.features import search as search_ui
+from tuiguide.tui.features.search import SearchBar, search_bar
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.sources.base import ItemSource
+from tuiguide.tui.sources.inbox import InboxSource
+from tuiguide.tui.sources.search import EntrySearchSource, ItemSearchSource, is_search_source
 from ui_support import down_to_topic, fixed_now, screen_lines, screen_text, terminal_output
 
 GUIDE = """\

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.search_jump import fuzzy_spans, jump_targets
+from tuiguide.core.search.jump import fuzzy_spans, jump_targets
+from tuiguide.core.store.catalogue import Catalogue
 
 
 def test_fuzzy_spans_prefer_word_starts_and_runs() -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.db import transaction
-from tuiguide.models import STATUSES, Counts
-from tuiguide.search import search
-from tuiguide.search_index import counts_match_tables, index_matches_tables
+from tuiguide.core.models import STATUSES, Counts
+from tuiguide.core.search.engine import search
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.search_index import counts_match_tables, index_matches_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,17 +12,17 @@ from textual.widgets import TextArea
 
 from feeds_support import FAST, LMSYS_RSS, Route, serve
 from study_support import STATS_EVENTS, Clock, mark, rid, small_catalogue
-from tuiguide import feeds
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui import sources
-from tuiguide.ui.app import TuiguideApp, make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.commands import key_commands
-from tuiguide.ui.help_screen import HelpScreen
-from tuiguide.ui.inbox_source import INBOX_KEY
-from tuiguide.ui.note_editor import NoteEditor
-from tuiguide.ui.stats_screen import StatsScreen
-from tuiguide.ui.study_keys import NOTES_KEY, NotesSource, note_age, note_first_line
+from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import TuiguideApp, make_app
+from tuiguide.tui.commands import key_commands
+from tuiguide.tui.features.study import NOTES_KEY, NotesSource, note_age, note_first_line
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.screens.help import HelpScreen
+from tuiguide.tui.screens.note_editor import NoteEditor
+from tuiguide.tui.screens.stats import StatsScreen
+from tuiguide.tui.sources import base as sources
+from tuiguide.tui.sources.inbox import INBOX_KEY
 from ui_support import screen_lines, screen_text, terminal_output
 
 SIZE = (120, 36)

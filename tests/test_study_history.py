@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from study_support import Clock, mark, rid, small_catalogue
-from tuiguide.cli import main
-from tuiguide.errors import UserError
-from tuiguide.history import events, parse_since
+from tuiguide.cli.main import main
+from tuiguide.core.errors import UserError
+from tuiguide.core.study.history import events, parse_since
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from study_support import rid, small_catalogue
-from tuiguide.catalogue import Catalogue
-from tuiguide.cli import main
-from tuiguide.note_edit import editor_command
+from tuiguide.cli.main import main
+from tuiguide.cli.note_edit import editor_command
+from tuiguide.core.store.catalogue import Catalogue
 
 TUIGUIDE = Path(sys.executable).parent / "tuiguide"
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from study_support import STATS_TODAY, Clock, mark, small_catalogue, stats_catalogue
-from tuiguide.cli import main
-from tuiguide.stats import compute_stats, local_day, pace, streak, weekly
-from tuiguide.stats_view import bar, format_pace, render_stats
+from tuiguide.cli.main import main
+from tuiguide.core.study.stats import compute_stats, local_day, pace, streak, weekly
+from tuiguide.views.stats import bar, format_pace, render_stats
 
 TODAY = date(*STATS_TODAY)
 

@@ -13,10 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from study_support import STATS_TODAY, rid, small_catalogue, stats_catalogue
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.markdown_note import NoteView, note_markdown
-from tuiguide.ui.note_editor import NoteEditor
-from tuiguide.ui.stats_screen import StatsScreen
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.screens.note_editor import NoteEditor
+from tuiguide.tui.screens.stats import StatsScreen
+from tuiguide.tui.widgets.markdown_note import NoteView, note_markdown
 
 TODAY = date(*STATS_TODAY)
 
@@ -84,7 +84,7 @@ async def test_autosave_without_closing(tmp_path: Path) -> None:
 async def test_quitting_the_app_with_the_editor_open_keeps_the_text(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from tuiguide.ui import note_editor
+    from tuiguide.tui.screens import note_editor
 
     # No autosave can fire during this test: only the save on the way out can write.
     monkeypatch.setattr(note_editor, "SAVE_DEBOUNCE", 60.0)

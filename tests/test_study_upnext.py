@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from study_support import Clock, mark, rid, small_catalogue
-from tuiguide.cli import main
-from tuiguide.study import next_item, noted_count, noted_items, up_next, up_next_count
+from tuiguide.cli.main import main
+from tuiguide.core.study.upnext import next_item, noted_count, noted_items, up_next, up_next_count
 
 
 def titles(items) -> list[str]:

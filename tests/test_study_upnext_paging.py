@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.models import STATUSES
-from tuiguide.study import up_next, up_next_count, up_next_tier_counts
+from tuiguide.core.models import STATUSES
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.study.upnext import up_next, up_next_count, up_next_tier_counts
 
 # The reading order as one ranking over every placement (the definition; slow at 50k).
 _KEY = (
@@ -136,7 +136,7 @@ def test_a_status_change_moves_a_resource_between_segments(tmp_path: Path) -> No
 def test_notes_list_reads_each_item_as_item_does(tmp_path: Path) -> None:
     """The Notes list (two queries a page) shows each resource exactly as Catalogue.item does
     (its first live placement; a resource left in no guide still listed)."""
-    from tuiguide.study import noted_count, noted_items
+    from tuiguide.core.study.upnext import noted_count, noted_items
 
     rng = random.Random(7)
     urls = [f"https://example.com/r{i}" for i in range(60)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from test_study_upnext_paging import test_pages_and_counts_match_the_ranking as pages_match
-from tuiguide import study
+from tuiguide.core.study import upnext as study
 
 
 @pytest.mark.parametrize("seed", range(6))

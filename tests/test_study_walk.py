@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.study import up_next
-from tuiguide.study_walk import next_step
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.study.upnext import up_next
+from tuiguide.core.study.walk import next_step
 
 PLACE = (
     "SELECT COALESCE(p.tier, 1000000), g.position, g.id, t.position, t.id, p.position "

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tuiguide.sanitize import clean_text, is_clean
-from tuiguide.urls import is_openable, normalise_url
+from tuiguide.core.text.sanitize import clean_text, is_clean
+from tuiguide.core.text.urls import is_openable, normalise_url
 
 HOSTILE = [
     "\x1b[2J\x1b[H",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import STATE_KEY, BrowseScreen
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import STATE_KEY, BrowseScreen
 from ui_support import down_to_topic, fixed_now, make_catalogue, screen_text
 
 

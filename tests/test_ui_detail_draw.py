@@ -16,14 +16,14 @@ from rich.text import Span, Text
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
-from tuiguide.inbox import InboxEntry
-from tuiguide.models import Item
-from tuiguide.search import parse_query
-from tuiguide.ui.app import make_app
-from tuiguide.ui.detail import DetailPane
-from tuiguide.ui.inbox_source import InboxSource
-from tuiguide.ui.render import item_detail
-from tuiguide.ui.search_source import EntrySearchSource, search_detail
+from tuiguide.core.feeds.inbox import InboxEntry
+from tuiguide.core.models import Item
+from tuiguide.core.search.engine import parse_query
+from tuiguide.tui.app import make_app
+from tuiguide.tui.sources.inbox import InboxSource
+from tuiguide.tui.sources.search import EntrySearchSource, search_detail
+from tuiguide.tui.widgets.detail import DetailPane
+from tuiguide.tui.widgets.render import item_detail
 from ui_support import cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
 
 SIZE = (100, 30)

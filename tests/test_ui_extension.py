@@ -11,13 +11,14 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui import browse, sources
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseKey, BrowseScreen, register_browse_key
-from tuiguide.ui.commands import key_commands
-from tuiguide.ui.render import fit, safe
-from tuiguide.ui.sources import ItemSource, ListSource, SpecialNode, register_special_node
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.commands import key_commands
+from tuiguide.tui.screens import browse
+from tuiguide.tui.screens.browse import BrowseKey, BrowseScreen, register_browse_key
+from tuiguide.tui.sources import base as sources
+from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode, register_special_node
+from tuiguide.tui.widgets.render import fit, safe
 from ui_support import fixed_now, make_catalogue, screen_text
 
 

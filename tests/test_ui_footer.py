@@ -16,10 +16,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from tuiguide.ui.app import STYLES, make_app
-from tuiguide.ui.help_screen import HelpScreen
-from tuiguide.ui.inbox_source import INBOX_KEY
-from tuiguide.ui.key_footer import KeyFooter
+from tuiguide.tui.app import STYLES, make_app
+from tuiguide.tui.screens.help import HelpScreen
+from tuiguide.tui.sources.inbox import INBOX_KEY
+from tuiguide.tui.widgets.key_footer import KeyFooter
 from ui_support import fixed_now, make_catalogue, screen_lines
 
 # Every key the browse screen's footer may show: (key as displayed, its description).

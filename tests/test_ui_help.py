@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding, BindingsMap
 
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.detail import DetailPane
-from tuiguide.ui.help_screen import HelpScreen
-from tuiguide.ui.item_list import ItemList
-from tuiguide.ui.topic_tree import TopicTree
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.screens.help import HelpScreen
+from tuiguide.tui.widgets.detail import DetailPane
+from tuiguide.tui.widgets.item_list import ItemList
+from tuiguide.tui.widgets.topic_tree import TopicTree
 from ui_support import fixed_now, make_catalogue, screen_text
 
 ISSUE_KEYS = {

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
 from ui_support import fixed_now, make_catalogue, screen_lines, screen_text, terminal_output
 
 from hostile import ALL, hostile_guide

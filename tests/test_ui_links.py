@@ -9,8 +9,8 @@ from pathlib import Path
 import pyperclip
 import pytest
 
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
 from ui_support import fixed_now, make_catalogue
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.ui import item_list as item_list_module
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
-from tuiguide.ui.item_list import MAX_PAGES, PAGE_SIZE
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.widgets import item_list as item_list_module
+from tuiguide.tui.widgets.item_list import MAX_PAGES, PAGE_SIZE
 from ui_support import fixed_now, make_catalogue, screen_text
 
 ROWS = 5_000

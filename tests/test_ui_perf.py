@@ -21,11 +21,11 @@ import pytest
 from rich.style import Style
 from textual._compositor import Compositor
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.app import make_app
-from tuiguide.ui.inbox_source import INBOX_KEY
-from tuiguide.ui.key_footer import KeyFooter
-from tuiguide.ui.topic_tree import TopicTree
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.sources.inbox import INBOX_KEY
+from tuiguide.tui.widgets.key_footer import KeyFooter
+from tuiguide.tui.widgets.topic_tree import TopicTree
 from ui_support import down_to_topic, fixed_now, screen_lines
 
 HEAVY = (
@@ -36,27 +36,27 @@ HEAVY = (
     "rich.markdown",
     "textual.widgets._markdown",
     "textual.widgets._text_area",
-    "tuiguide.feeds",
-    "tuiguide.feeds_fetch",
-    "tuiguide.suggest",
-    "tuiguide.ui.feeds_screen",
-    "tuiguide.ui.feed_actions",
-    "tuiguide.ui.file_dialog",
+    "tuiguide.core.feeds.refresh",
+    "tuiguide.core.feeds.fetch",
+    "tuiguide.core.feeds.suggest",
+    "tuiguide.tui.screens.feeds",
+    "tuiguide.tui.features.feed_actions",
+    "tuiguide.tui.screens.file_dialog",
     "pyperclip",
     "webbrowser",
 )
 
 _PROBE = """
 import json, sys
-import tuiguide.cli
-from tuiguide.ui.app import make_app
+import tuiguide.cli.main
+from tuiguide.tui.app import make_app
 app = make_app(sys.argv[1])
 app.catalogue.close()
-from tuiguide import urls
+from tuiguide.core.text import urls
 heavy = json.loads(sys.argv[2])
 loaded = [m for m in sys.modules if m.split('.')[0] in heavy or m in heavy]
 if urls._canonical.cache_info().currsize:
-    loaded.append('tuiguide.urls._canonical (compiled)')
+    loaded.append('tuiguide.core.text.urls._canonical (compiled)')
 print(json.dumps(sorted(loaded)))
 """
 
@@ -74,7 +74,7 @@ def test_cli_and_app_start_without_heavy_imports(tmp_path: Path) -> None:
 
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     # The probe itself works: a module that imports httpx is reported.
-    probe = _PROBE.replace("import tuiguide.cli", "import tuiguide.cli, httpx")
+    probe = _PROBE.replace("import tuiguide.cli.main", "import tuiguide.cli.main, httpx")
     db = tmp_path / "c.db"
     Catalogue.open(db).close()
     out = subprocess.run([sys.executable, "-c", probe, str(db), json.dumps(HEAVY)],
@@ -224,7 +224,7 @@ import atexit, gc, os, sys
 fd = int(sys.argv[2])
 atexit.register(lambda: os.write(fd, f"frozen={gc.get_freeze_count()}".encode()))
 sys.argv = ["tuiguide", "--db", sys.argv[1]]
-from tuiguide.cli import main
+from tuiguide.cli.main import main
 main()
 """
 
@@ -264,8 +264,8 @@ def test_the_cli_leaves_the_heap_frozen_for_the_exit(tmp_path: Path) -> None:
 
 _WARM_PROBE = """
 import asyncio, json, sys
-from tuiguide.ui import warmup
-from tuiguide.ui.app import make_app
+from tuiguide.tui import warmup
+from tuiguide.tui.app import make_app
 warmup.WARM_AFTER = 1.0  # (a slow first run must not reach it before the first look)
 
 async def main():

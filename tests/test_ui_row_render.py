@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.models import STATUSES, Item
-from tuiguide.ui import render
+from tuiguide.core.models import STATUSES, Item
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.widgets import render
 from ui_support import make_catalogue
 
 

@@ -17,9 +17,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from test_ui_paging import big_guide
-from tuiguide.ui.app import make_app
-from tuiguide.ui.item_list import ItemList, row_strip
-from tuiguide.ui.scrolling import SteadyScrollBar
+from tuiguide.tui.app import make_app
+from tuiguide.tui.widgets.item_list import ItemList, row_strip
+from tuiguide.tui.widgets.scrolling import SteadyScrollBar
 from ui_support import cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
 
 SIZE = (100, 30)
@@ -134,7 +134,7 @@ def test_row_strip_draws_what_rich_draws(text: Text, width: int, style: str | St
 async def test_a_one_line_scroll_draws_one_new_row_and_the_rest_as_they_were(
     paged_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tuiguide.ui.sources import ItemSource
+    from tuiguide.tui.sources.base import ItemSource
 
     built: list[str] = []
     real = ItemSource.render_row
@@ -181,7 +181,7 @@ async def test_switching_between_a_long_list_and_the_empty_inbox_lays_nothing_ou
     and the rows keep their width."""
     from textual._compositor import Compositor
 
-    from tuiguide.ui.inbox_source import INBOX_KEY
+    from tuiguide.tui.sources.inbox import INBOX_KEY
 
     reflows = 0
     real = Compositor.reflow

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.app import TuiguideApp, make_app
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import TuiguideApp, make_app
 from ui_support import fixed_now
 
 

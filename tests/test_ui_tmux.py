@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tuiguide.catalogue import Catalogue
+from tuiguide.core.store.catalogue import Catalogue
 from ui_support import down_to_topic, make_catalogue
 
 from hostile import hostile_guide

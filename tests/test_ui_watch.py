@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from tuiguide.catalogue import Catalogue
-from tuiguide.ui.app import make_app
-from tuiguide.ui.browse import BrowseScreen
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
 from ui_support import fixed_now, make_catalogue, screen_text
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuiguide.urls import _canonical, _full_normalise, normalise_url
+from tuiguide.core.text.urls import _canonical, _full_normalise, normalise_url
 
 URL_CHARS = "abcXYZ019.-_~%!$&'()*+,;=:@/?#[] \tü\x85\u2028"
 HOSTS = st.sampled_from(["example.com", "Example.COM", "a.b-c.io", "x", "ex.com:443",

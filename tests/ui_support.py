@@ -10,7 +10,7 @@ from rich.style import Style
 from textual.app import App
 from textual.strip import Strip
 
-from tuiguide.catalogue import Catalogue
+from tuiguide.core.store.catalogue import Catalogue
 
 FIXED_NOW = "2025-01-15T09:30:00Z"
 
@@ -57,8 +57,8 @@ def down_to_topic(n: int) -> tuple[str, ...]:
     Features add nodes above the guide (Up next, All items, Inbox, Notes...): count them
     rather than hard-coding how many there are.
     """
-    import tuiguide.ui.app  # noqa: F401 (registers every feature's nodes)
-    from tuiguide.ui.sources import SPECIAL_NODES
+    import tuiguide.tui.app  # noqa: F401 (registers every feature's nodes)
+    from tuiguide.tui.sources.base import SPECIAL_NODES
 
     return ("j",) * (len(SPECIAL_NODES) + n)
 

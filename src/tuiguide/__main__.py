@@ -1,5 +1,5 @@
 """``python -m tuiguide``: the same as the ``tuiguide`` command."""
 
-from tuiguide.cli import main
+from tuiguide.cli.main import main
 
 main()

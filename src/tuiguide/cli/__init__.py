@@ -1,0 +1,1 @@
+"""The ``tuiguide`` command: one module per command group."""

@@ -1,0 +1,1 @@
+"""Backups: the markdown journal and JSON export, and restoring a JSON export."""

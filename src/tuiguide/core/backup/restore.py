@@ -1,0 +1,410 @@
+"""Merge a JSON export (see :mod:`tuiguide.core.backup.export`) into a catalogue.
+
+Rules, so a backup can be restored on a fresh machine or two machines kept in step:
+
+* The file is checked completely before anything is written; a malformed, foreign or
+  newer-version file is refused with one line naming the file, and nothing is written.
+  Everything is then written in one transaction.
+* Per resource, the newest change wins: the status with the later ``status_at``, the note
+  with the later ``updated_at`` (a note deleted later than the other side's edit stays
+  deleted). Equal times keep what the catalogue has.
+* Events are added only when the catalogue lacks the same (URL, kind, value, time).
+* A resource the catalogue does not know is *created* (origin ``restore``, in no topic:
+  ``tuiguide show ID`` and search find it, and re-importing its guide adopts it) rather
+  than dropped, because its status and note are the user's own work.
+* Followed feeds missing from the catalogue are added (URL and title; only http(s)).
+  Unfollowing is not carried over: the file cannot say when a feed was dropped.
+
+Running the same restore twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
+from tuiguide.core.errors import UserError, read_user_file
+from tuiguide.core.models import STATUSES
+from tuiguide.core.store.connection import transaction
+from tuiguide.core.text.urls import is_openable, normalise_url
+
+if TYPE_CHECKING:
+    from tuiguide.core.store.catalogue import Catalogue
+
+MAX_EXPORT_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NoteIn:
+    body: str
+    created_at: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ResourceIn:
+    url: str
+    link: str
+    title: str
+    author: str | None
+    status: str
+    status_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    note: NoteIn | None
+
+
+@dataclass(frozen=True)
+class EventIn:
+    url: str
+    kind: str
+    value: str | None
+    previous: str | None
+    at: str
+
+
+@dataclass(frozen=True)
+class FeedIn:
+    url: str
+    link: str
+    title: str
+
+
+@dataclass
+class ExportFile:
+    resources: dict[str, ResourceIn]
+    events: list[EventIn]
+    feeds: list[FeedIn]
+
+
+@dataclass
+class RestoreReport:
+    resources: int = 0  # resources in the file
+    created: int = 0
+    statuses: int = 0
+    notes: int = 0
+    notes_deleted: int = 0
+    events: int = 0
+    feeds: int = 0
+    feeds_skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any((self.created, self.statuses, self.notes, self.notes_deleted, self.events,
+                    self.feeds))
+
+    @property
+    def summary(self) -> str:
+        if not self.changed:
+            return f"nothing to change ({self.resources} resources already up to date)"
+        parts = [
+            _plural(self.statuses, "status", "statuses"),
+            _plural(self.notes, "note"),
+            _plural(self.events, "event"),
+        ]
+        if self.notes_deleted:
+            parts.append(_plural(self.notes_deleted, "note") + " deleted")
+        if self.created:
+            parts.append(_plural(self.created, "resource") + " not in any guide added")
+        if self.feeds:
+            parts.append(_plural(self.feeds, "feed"))
+        return "restored " + ", ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "resources": self.resources,
+            "created": self.created,
+            "statuses": self.statuses,
+            "notes": self.notes,
+            "notes_deleted": self.notes_deleted,
+            "events": self.events,
+            "feeds": self.feeds,
+            "feeds_skipped": self.feeds_skipped,
+            "changed": self.changed,
+        }
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+# ---------------------------------------------------------------------- validation
+class _Bad(Exception):
+    """A problem in the file; turned into one UserError naming the file."""
+
+
+def _stamp(value: Any, where: str, *, optional: bool = True) -> str | None:
+    """A time from the file, as the catalogue stores it (UTC, ``YYYY-MM-DDTHH:MM:SSZ``)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"{where} is not a time")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _Bad(f"{where} is not a time ({value[:40]!r})") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(value: Any, where: str, *, optional: bool = True) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise _Bad(f"{where} must be text")
+    return value
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Bad(f"{where} must be an object")
+    return value
+
+
+def _resource(url: str, raw: Any) -> ResourceIn:
+    where = f"resource {url[:80]!r}"
+    obj = _object(raw, where)
+    status = obj.get("status", "todo")
+    if status not in STATUSES:
+        raise _Bad(f"{where}: unknown status {str(status)[:20]!r}")
+    note = None
+    if obj.get("note") is not None:
+        n = _object(obj["note"], f"{where} note")
+        note = NoteIn(
+            body=_text(n.get("body"), f"{where} note body", optional=False) or "",
+            created_at=_stamp(n.get("created_at"), f"{where} note created_at"),
+            updated_at=_stamp(n.get("updated_at"), f"{where} note updated_at", optional=False)
+            or "",
+        )
+    link = _text(obj.get("link"), f"{where} link") or url
+    return ResourceIn(
+        url=url,
+        link=link,
+        title=_text(obj.get("title"), f"{where} title") or link,
+        author=_text(obj.get("author"), f"{where} author"),
+        status=status,
+        status_at=_stamp(obj.get("status_at"), f"{where} status_at"),
+        started_at=_stamp(obj.get("started_at"), f"{where} started_at"),
+        finished_at=_stamp(obj.get("finished_at"), f"{where} finished_at"),
+        note=note,
+    )
+
+
+def _event(i: int, raw: Any) -> EventIn:
+    where = f"event {i + 1}"
+    obj = _object(raw, where)
+    url = _text(obj.get("url"), f"{where} url", optional=False) or ""
+    kind = _text(obj.get("kind"), f"{where} kind", optional=False) or ""
+    if not url.strip() or not kind:
+        raise _Bad(f"{where} has no url or kind")
+    return EventIn(
+        url=normalise_url(url),
+        kind=kind,
+        value=_text(obj.get("value"), f"{where} value"),
+        previous=_text(obj.get("previous"), f"{where} previous"),
+        at=_stamp(obj.get("at"), f"{where} at", optional=False) or "",
+    )
+
+
+def _feed(i: int, raw: Any) -> FeedIn:
+    where = f"feed {i + 1}"
+    obj = _object(raw, where)
+    url = _text(obj.get("url"), f"{where} url", optional=False) or ""
+    if not url.strip():
+        raise _Bad(f"{where} has no url")
+    return FeedIn(
+        url=url,
+        link=_text(obj.get("link"), f"{where} link") or url,
+        title=_text(obj.get("title"), f"{where} title") or "",
+    )
+
+
+def parse_export(data: Any) -> ExportFile:
+    """Check a decoded export completely; raise _Bad with what is wrong."""
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise _Bad("not a tuiguide export (no \"format\": \"tuiguide-export\")")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _Bad(f"unknown export version {str(version)[:20]!r}")
+    if version > EXPORT_VERSION:
+        raise _Bad(
+            f"written by a newer tuiguide (export version {version}, this one reads "
+            f"{EXPORT_VERSION}); upgrade tuiguide"
+        )
+    raw_resources = _object(data.get("resources", {}), "\"resources\"")
+    resources: dict[str, ResourceIn] = {}
+    for raw_url, raw in raw_resources.items():
+        if not raw_url.strip():
+            raise _Bad("a resource has an empty URL")
+        url = normalise_url(raw_url)
+        resources[url] = _resource(url, raw)
+    raw_events = data.get("events", [])
+    raw_feeds = data.get("feeds", [])
+    if not isinstance(raw_events, list):
+        raise _Bad("\"events\" must be a list")
+    if not isinstance(raw_feeds, list):
+        raise _Bad("\"feeds\" must be a list")
+    events = [_event(i, e) for i, e in enumerate(raw_events)]
+    feeds = [_feed(i, f) for i, f in enumerate(raw_feeds)]
+    return ExportFile(resources, events, feeds)
+
+
+def read_export(path: Path | str) -> ExportFile:
+    """Read and check an export file; one-line UserError naming the file when it is bad."""
+    path = Path(path)
+    raw = read_user_file(path, "a tuiguide JSON export file", max_bytes=MAX_EXPORT_BYTES)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not a tuiguide export (not UTF-8 text); nothing restored") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{path}: not a tuiguide export (invalid JSON at line {exc.lineno} column "
+            f"{exc.colno}: {exc.msg}); nothing restored"
+        ) from None
+    except RecursionError:
+        raise UserError(f"{path}: not a tuiguide export (nested too deeply); nothing restored") from None
+    try:
+        return parse_export(data)
+    except _Bad as exc:
+        raise UserError(f"{path}: {exc}; nothing restored") from None
+
+
+# ---------------------------------------------------------------------- merging
+def _newer(theirs: str | None, ours: str | None) -> bool:
+    return theirs is not None and (ours is None or theirs > ours)
+
+
+def _local_note_at(catalogue: Catalogue, rid: int) -> tuple[str | None, bool]:
+    """When our note last changed, and whether we have one (a deletion counts as a change)."""
+    row = catalogue.conn.execute(
+        "SELECT updated_at FROM notes WHERE resource_id = ?", (rid,)
+    ).fetchone()
+    if row:
+        return row[0], True
+    row = catalogue.conn.execute(
+        "SELECT max(at) FROM events WHERE resource_id = ? AND kind = 'note' AND value = 'delete'",
+        (rid,),
+    ).fetchone()
+    return row[0], False
+
+
+def _ensure_resource(catalogue: Catalogue, res: ResourceIn, report: RestoreReport) -> int:
+    row = catalogue.conn.execute("SELECT id FROM resources WHERE url = ?", (res.url,)).fetchone()
+    if row:
+        return row[0]
+    now = catalogue.now()
+    report.created += 1
+    return catalogue.conn.execute(
+        "INSERT INTO resources (url, link, title, author, origin, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, 'restore', ?, ?)",
+        (res.url, res.link, res.title, res.author, now, now),
+    ).lastrowid
+
+
+def _merge_status(catalogue: Catalogue, rid: int, res: ResourceIn, report: RestoreReport) -> None:
+    ours = catalogue.conn.execute(
+        "SELECT status_at FROM resources WHERE id = ?", (rid,)
+    ).fetchone()[0]
+    if _newer(res.status_at, ours):
+        catalogue.conn.execute(
+            "UPDATE resources SET status = ?, status_at = ?, started_at = ?, finished_at = ? "
+            "WHERE id = ?",
+            (res.status, res.status_at, res.started_at, res.finished_at, rid),
+        )
+        report.statuses += 1
+
+
+def _merge_note(catalogue: Catalogue, rid: int, res: ResourceIn, report: RestoreReport) -> None:
+    note = res.note
+    if note is None:
+        return
+    ours_at, have = _local_note_at(catalogue, rid)
+    if not _newer(note.updated_at, ours_at):
+        return
+    if note.body.strip():
+        catalogue.conn.execute(
+            "INSERT INTO notes (resource_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (resource_id) DO UPDATE SET body = excluded.body, "
+            "updated_at = excluded.updated_at",
+            (rid, note.body, note.created_at or note.updated_at, note.updated_at),
+        )
+        report.notes += 1
+    elif have:
+        catalogue.conn.execute("DELETE FROM notes WHERE resource_id = ?", (rid,))
+        report.notes_deleted += 1
+
+
+def _add_event(catalogue: Catalogue, ids: dict[str, int], ev: EventIn, report: RestoreReport) -> None:
+    rid = ids.get(ev.url)
+    if rid is None:
+        row = catalogue.conn.execute("SELECT id FROM resources WHERE url = ?", (ev.url,)).fetchone()
+        if row is None:
+            return  # an event for a resource the file does not describe: nothing to attach to
+        rid = ids[ev.url] = row[0]
+    exists = catalogue.conn.execute(
+        "SELECT 1 FROM events WHERE resource_id = ? AND kind = ? AND value IS ? AND at = ?",
+        (rid, ev.kind, ev.value, ev.at),
+    ).fetchone()
+    if not exists:
+        catalogue.conn.execute(
+            "INSERT INTO events (resource_id, kind, value, previous, at) VALUES (?, ?, ?, ?, ?)",
+            (rid, ev.kind, ev.value, ev.previous, ev.at),
+        )
+        report.events += 1
+
+
+def _merge_feeds(catalogue: Catalogue, feeds: list[FeedIn], report: RestoreReport) -> None:
+    if not feeds:
+        return
+    info = catalogue.conn.execute("PRAGMA table_info(feeds)").fetchall()
+    columns = {row[1] for row in info}
+    now = catalogue.now()
+    supplied = {"url", "link", "title", "created_at", "updated_at"} & columns
+    required = {row[1] for row in info if row[3] and row[4] is None and not row[5]}
+    if "url" not in columns or not required <= supplied:
+        report.feeds_skipped = len(feeds)
+        report.warnings.append("this catalogue cannot hold followed feeds; feeds not restored")
+        return
+    names = sorted(supplied)
+    for feed in feeds:
+        link = next((u for u in (feed.link, feed.url) if is_openable(u)), None)
+        if link is None:
+            report.feeds_skipped += 1
+            report.warnings.append(f"feed {feed.url[:80]!r} is not an http(s) URL; not restored")
+            continue
+        key = normalise_url(link)
+        values = {"url": key, "link": link, "title": feed.title,
+                  "created_at": now, "updated_at": now}
+        if catalogue.conn.execute("SELECT 1 FROM feeds WHERE url = ?", (key,)).fetchone():
+            continue
+        catalogue.conn.execute(
+            f"INSERT INTO feeds ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [values[n] for n in names],
+        )
+        report.feeds += 1
+
+
+def merge_export(catalogue: Catalogue, export: ExportFile) -> RestoreReport:
+    """Apply a checked export in one transaction (all of it or nothing)."""
+    report = RestoreReport(resources=len(export.resources))
+    with transaction(catalogue.conn):
+        ids: dict[str, int] = {}
+        for url, res in export.resources.items():
+            rid = ids[url] = _ensure_resource(catalogue, res, report)
+            _merge_status(catalogue, rid, res, report)
+            _merge_note(catalogue, rid, res, report)
+        for ev in export.events:
+            _add_event(catalogue, ids, ev, report)
+        _merge_feeds(catalogue, export.feeds, report)
+    return report
+
+
+def restore_file(catalogue: Catalogue, path: Path | str) -> RestoreReport:
+    return merge_export(catalogue, read_export(path))

@@ -1,0 +1,1 @@
+"""Feeds: fetching, parsing, storing, the Inbox, OPML and the topic suggester."""

@@ -1,0 +1,404 @@
+"""Turn fetched feed bytes into plain records: hostile XML in, inert text out.
+
+* DOCTYPE declarations are cut out before feedparser sees the bytes. feedparser strips
+  entity declarations only when each sits on its own line; a one-line
+  ``<!DOCTYPE x [<!ENTITY a "&b;&b;">]>`` reaches expat and expands (billion laughs).
+  With no DOCTYPE there is nothing to expand and no external entity to resolve.
+* feedparser gets bytes through ``io.BytesIO`` (given a str it would open a local path).
+* Titles and summaries become plain text (tags stripped, entities unescaped); they are
+  stored as data and cleaned with :func:`tuiguide.core.text.sanitize.clean_text` at display time.
+* Links are kept as openable only when they are http(s); the raw text is kept aside.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+
+from tuiguide.core.text.urls import is_openable, normalise_url
+
+MAX_ENTRIES = 500
+MAX_TITLE = 500
+MAX_AUTHOR = 200
+MAX_SUMMARY = 4000
+MAX_LINK = 4000
+
+FEEDPARSER_OPTIONS: dict[str, bool] = {"sanitize_html": False, "resolve_relative_uris": False}
+"""feedparser's HTML sanitiser and relative-URI rewriting produce HTML for a browser; tuiguide
+turns every title and summary into plain text (:func:`html_to_text`, which drops scripts and
+styles with their content) and keeps no links from inside content, so both passes would be
+thrown away: without them a well-formed feed parses ~40% faster. A malformed one is parsed
+again with them (tests/test_feeds_parse_options.py checks that what is stored is the same)."""
+
+
+@dataclass
+class ParsedEntry:
+    identity: str
+    url: str | None
+    link: str | None
+    raw_link: str | None
+    title: str
+    author: str | None
+    summary: str
+    published_at: str | None
+
+
+@dataclass
+class ParsedFeed:
+    title: str = ""
+    site_url: str | None = None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    problem: str | None = None
+    is_feed: bool = True
+    total_entries: int = 0
+
+
+# --------------------------------------------------------------------------- DOCTYPE
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+_XML_DECL_ENCODING = re.compile(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*(['\"])[^'\"]*\2", re.I)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """The codec of a UTF-16/32 document (where ``<!DOCTYPE`` is not plain ASCII bytes)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    if data[:4] == b"\x00<\x00?" or data[:4] == b"\x00<\x00!":
+        return "utf-16-be"
+    if data[:4] == b"<\x00?\x00" or data[:4] == b"<\x00!\x00":
+        return "utf-16-le"
+    return None
+
+
+def _doctype_end(text: Any, start: int, quote_chars: Any, lt: Any, gt: Any,
+                 open_b: Any, close_b: Any, comment: Any, comment_end: Any) -> int:
+    """Index just past the ``>`` closing a DOCTYPE whose body starts at ``start``."""
+    depth = 0
+    quote = None
+    i = start
+    n = len(text)
+    while i < n:
+        ch = text[i : i + 1]
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in quote_chars:
+            quote = ch
+        elif text.startswith(comment, i):
+            j = text.find(comment_end, i + len(comment))
+            if j < 0:
+                return n
+            i = j + len(comment_end)
+            continue
+        elif ch == open_b:
+            depth += 1
+        elif ch == close_b:
+            depth = max(0, depth - 1)
+        elif ch == gt and depth == 0:
+            return i + 1
+        elif ch == lt and depth == 0:
+            # A new tag before the DOCTYPE closed: cut up to here.
+            return i
+        i += 1
+    return n
+
+
+def strip_doctype(data: bytes) -> tuple[bytes, bool]:
+    """Remove every DOCTYPE (with its internal subset) from the prolog of an XML document.
+
+    Returns the new bytes and whether a removed DOCTYPE declared entities (worth telling the
+    user about). Only the prolog is scanned, so a ``<!DOCTYPE`` quoted inside CDATA in an
+    entry stays untouched.
+    """
+    codec = _wide_encoding(data)
+    if codec is not None:
+        text = data.decode(codec, "replace").lstrip("\ufeff")
+        new_text, declared = _strip_prolog(text, "<", ">", "[", "]", ("'", '"'), "<!--", "-->")
+        if new_text == text:
+            return data, False
+        # Re-encode as UTF-8 and drop the now-wrong encoding declaration.
+        new_text = _XML_DECL_ENCODING.sub(r"\1", new_text, count=1)
+        return new_text.encode("utf-8"), declared
+    return _strip_prolog(data, b"<", b">", b"[", b"]", (b"'", b'"'), b"<!--", b"-->")
+
+
+def _strip_prolog(text: Any, lt: Any, gt: Any, open_b: Any, close_b: Any,
+                  quote_chars: Any, comment: Any, comment_end: Any) -> tuple[Any, bool]:
+    removed = False
+    doctype = "!doctype" if isinstance(text, str) else b"!doctype"
+    i = 0
+    while True:
+        i = text.find(lt, i)
+        if i < 0:
+            break
+        head = text[i + 1 : i + 9]
+        if text.startswith(lt + ("?" if isinstance(text, str) else b"?"), i):
+            j = text.find(("?" if isinstance(text, str) else b"?") + gt, i + 2)
+            if j < 0:
+                break
+            i = j + 2
+        elif text.startswith(comment, i):
+            j = text.find(comment_end, i + len(comment))
+            if j < 0:
+                break
+            i = j + len(comment_end)
+        elif head.lower() == doctype:
+            end = _doctype_end(text, i + 9, quote_chars, lt, gt, open_b, close_b, comment,
+                               comment_end)
+            span = text[i:end]
+            entity = "<!entity" if isinstance(text, str) else b"<!entity"
+            removed = removed or entity in span.lower()
+            text = text[:i] + text[end:]
+        else:
+            break  # the root element: the prolog is over
+    return text, removed
+
+
+# --------------------------------------------------------------------------- HTML to text
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_BLOCK = _names(
+    "address article aside blockquote dd div dl dt figcaption figure footer form h1 h2 h3 h4 "
+    "h5 h6 header hr li main nav ol p pre section table tr ul"
+)
+# Elements whose content is never text a reader should see (feedparser's own sanitiser
+# drops script, style and applet with their content; the rest are kept out here too).
+_SKIP = _names("script style head template noscript iframe object svg math applet")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK:
+            self.parts.append("\n\n" if tag == "p" else "\n")
+            if tag == "li":
+                self.parts.append("• ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK and tag != "li":
+            self.parts.append("\n\n" if tag == "p" else "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str, *, multiline: bool = True) -> str:
+    """Plain text of an HTML fragment: tags gone, entities unescaped, whitespace tidied."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        text = html
+    else:
+        parser = _TextExtractor()
+        try:
+            parser.feed(html)
+            parser.close()
+        except (AssertionError, ValueError):  # pragma: no cover - html.parser is lenient
+            pass
+        text = "".join(parser.parts)
+    if not multiline:
+        return " ".join(text.split())
+    lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- entries
+def _detail_text(value: str, detail: Any, *, multiline: bool) -> str:
+    kind = (detail or {}).get("type", "") if isinstance(detail, dict) else ""
+    if "html" in kind or "xml" in kind or "<" in value:
+        return html_to_text(value, multiline=multiline)
+    return value.strip() if multiline else " ".join(value.split())
+
+
+def _when(parsed: Any) -> str | None:
+    if not parsed:
+        return None
+    try:
+        seconds = calendar.timegm(parsed)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if seconds < 0:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+def _entry_author(entry: Any) -> str | None:
+    author = entry.get("author") or ""
+    if not author:
+        authors = entry.get("authors") or []
+        names = [a.get("name", "") for a in authors if isinstance(a, dict) and a.get("name")]
+        author = ", ".join(names)
+    author = html_to_text(author, multiline=False)
+    return _cut(author, MAX_AUTHOR) if author else None
+
+
+def _entry_summary(entry: Any) -> str:
+    value = entry.get("summary") or ""
+    detail = entry.get("summary_detail")
+    if not value:
+        contents = entry.get("content") or []
+        if contents and isinstance(contents[0], dict):
+            value = contents[0].get("value", "")
+            detail = contents[0]
+    return _cut(_detail_text(value, detail, multiline=True), MAX_SUMMARY)
+
+
+def _parse_entry(entry: Any) -> ParsedEntry | None:
+    raw_link = (entry.get("link") or "").strip()[:MAX_LINK] or None
+    link = raw_link if raw_link and is_openable(raw_link) else None
+    url = normalise_url(link) if link else None
+    title = _cut(_detail_text(entry.get("title") or "", entry.get("title_detail"),
+                              multiline=False), MAX_TITLE)
+    summary = _entry_summary(entry)
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        identity = "id:" + guid[:MAX_LINK]
+    elif url:
+        identity = "url:" + url
+    elif raw_link:
+        identity = "link:" + raw_link
+    elif title or summary:
+        digest = hashlib.sha256((title + "\n" + summary).encode("utf-8", "replace")).hexdigest()
+        identity = "text:" + digest[:32]
+    else:
+        return None
+    if not title:
+        title = link or _cut(summary.split("\n", 1)[0], 120) or "(untitled)"
+    return ParsedEntry(
+        identity=identity,
+        url=url,
+        link=link,
+        raw_link=raw_link,
+        title=title,
+        author=_entry_author(entry),
+        summary=summary,
+        published_at=_when(entry.get("published_parsed") or entry.get("updated_parsed")),
+    )
+
+
+def _problem_text(exc: Any) -> str:
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    if text.startswith("<unknown>:"):
+        # SAX positions read "<unknown>:3:37: undefined entity"
+        pos, _, msg = text[len("<unknown>:") :].partition(": ")
+        line = pos.split(":", 1)[0]
+        text = f"{msg} (line {line})" if line.isdigit() else text
+    return _cut(text, 200)
+
+
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*?\sencoding\s*=\s*['\"]([A-Za-z0-9._:-]+)['\"]", re.I)
+_CHARSET = re.compile(r"charset\s*=\s*['\"]?([A-Za-z0-9._:-]+)", re.I)
+_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def repair_utf8(body: bytes, content_type: str = "") -> tuple[bytes, bool]:
+    """A UTF-8 feed with a few invalid bytes: replace just those bytes (U+FFFD).
+
+    Left alone, feedparser falls back to windows-1252 for the whole document and every
+    non-ASCII character of every entry turns into mojibake. Returns (bytes, repaired).
+    """
+    if _wide_encoding(body) is not None:
+        return body, False
+    charset = _CHARSET.search(content_type or "")
+    declared = _DECLARED.match(body[:1024])
+    encoding = (charset.group(1) if charset else declared.group(1).decode() if declared
+                else "utf-8").lower()
+    if encoding not in _UTF8_NAMES:
+        return body, False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", "replace").encode("utf-8"), True
+    return body, False
+
+
+def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedFeed:
+    """Parse feed bytes; a malformed feed keeps what parsed and names the problem."""
+    body, had_doctype = strip_doctype(body)
+    body, repaired = repair_utf8(body, content_type)
+    headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                                  **FEEDPARSER_OPTIONS)
+        if parsed.get("bozo") and FEEDPARSER_OPTIONS:
+            # Malformed: feedparser's loose parser hands on broken entities that its sanitiser
+            # would have repaired; parse such (rare) feeds again the careful way.
+            parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except (ValueError, LookupError, TypeError) as exc:  # e.g. encoding="\x00tf-8"
+        return ParsedFeed(is_feed=False, problem="not a readable feed: " + _problem_text(exc))
+    out = ParsedFeed()
+    feed = parsed.get("feed", {}) or {}
+    out.title = _cut(_detail_text(feed.get("title") or "", feed.get("title_detail"),
+                                  multiline=False), MAX_TITLE)
+    site = (feed.get("link") or "").strip()
+    out.site_url = site if is_openable(site) else None
+    raw_entries = parsed.get("entries") or []
+    out.total_entries = len(raw_entries)
+    for entry in raw_entries[:MAX_ENTRIES]:
+        parsed_entry = _parse_entry(entry)
+        if parsed_entry is not None:
+            out.entries.append(parsed_entry)
+    version = parsed.get("version") or ""
+    problems = []
+    if had_doctype:
+        problems.append("DOCTYPE removed (entity declarations are not allowed)")
+    if repaired:
+        problems.append("invalid UTF-8 bytes replaced")
+    bozo = parsed.get("bozo") and not isinstance(
+        parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride
+    )
+    if bozo:
+        problems.append("malformed feed: " + _problem_text(parsed.get("bozo_exception")))
+    if not raw_entries and not version:
+        out.is_feed = False
+        looks_html = "html" in content_type.lower() or b"<html" in body[:2048].lower()
+        if looks_html:
+            problems = ["not an RSS or Atom feed (the server sent an HTML page)"]
+        else:
+            problems.insert(0, "not an RSS or Atom feed")
+    elif bozo and raw_entries:
+        problems.append(f"kept {len(out.entries)} entries that parsed")
+    if out.total_entries > MAX_ENTRIES:
+        problems.append(f"only the first {MAX_ENTRIES} of {out.total_entries} entries kept")
+    out.problem = "; ".join(problems) or None
+    return out

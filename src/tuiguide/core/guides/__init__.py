@@ -1,0 +1,1 @@
+"""Learning guides: parsing their markdown and importing them into the catalogue."""

@@ -1,0 +1,1 @@
+"""Search: the query language, the ranked engine, and the palette's jump."""

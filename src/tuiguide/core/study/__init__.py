@@ -1,0 +1,1 @@
+"""Studying: reading order (Up next), progress numbers and the activity log."""

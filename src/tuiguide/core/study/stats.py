@@ -1,0 +1,236 @@
+"""Study progress numbers: per tier and topic, weekly activity, streak, pace and ETA.
+
+Everything is computed for a given ``today`` (tests and snapshots pass fixed dates).
+
+Days and weeks are calendar days in the user's local time zone (``tz=None``; a resource
+finished at 23:30 counts for that evening, not for tomorrow in UTC); pass ``tz`` (e.g.
+``datetime.UTC``) to pin them. Weeks start on Monday (ISO weeks).
+
+A resource counts as *finished* on the day it was last marked ``done`` (from the events
+table) and only while it is still done: marking something done by mistake and undoing it
+leaves no trace in the pace. Skipped resources leave every denominator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from tuiguide.core.models import STATUSES, Counts
+
+if TYPE_CHECKING:
+    from tuiguide.core.store.catalogue import Catalogue
+
+WEEKS = 26
+PACE_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic_id: int
+    guide: str
+    number: str | None
+    title: str
+    counts: Counts
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    start: date  # the Monday of the week
+    finished: int
+
+
+@dataclass
+class Stats:
+    today: date
+    overall: Counts
+    tiers: dict[int | None, Counts]  # tier -> counts, tiers in order, untiered (None) last
+    topics: list[TopicProgress]
+    weeks: list[WeekCount]  # WEEKS entries, oldest first; the last is the current week
+    days: dict[date, int]  # resources finished per day over the weeks shown
+    streak: int
+    pace: float  # resources finished per week over the last PACE_WEEKS weeks
+    eta_weeks: dict[int | None, float | None]  # tier -> weeks to finish at that pace
+    finished_total: int
+    remaining: int = field(default=0)
+
+    @property
+    def overall_eta_weeks(self) -> float | None:
+        return eta(self.remaining, self.pace)
+
+    def as_json(self) -> dict[str, Any]:
+        def tier_key(tier: int | None) -> str:
+            return str(tier) if tier is not None else "untiered"
+
+        return {
+            "today": self.today.isoformat(),
+            "overall": self.overall.as_dict(),
+            "tiers": {tier_key(t): c.as_dict() for t, c in self.tiers.items()},
+            "topics": [
+                {"id": t.topic_id, "guide": t.guide, "number": t.number, "title": t.title,
+                 **t.counts.as_dict()}
+                for t in self.topics
+            ],
+            "weeks": [{"start": w.start.isoformat(), "finished": w.finished} for w in self.weeks],
+            "streak_days": self.streak,
+            "pace_per_week": round(self.pace, 2),
+            "finished_total": self.finished_total,
+            "remaining": self.remaining,
+            "eta_weeks": {
+                "overall": _round(self.overall_eta_weeks),
+                **{tier_key(t): _round(w) for t, w in self.eta_weeks.items()},
+            },
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def eta(remaining: int, pace: float) -> float | None:
+    """Weeks to finish ``remaining`` resources at ``pace`` per week (None when pace is 0)."""
+    if remaining == 0:
+        return 0.0
+    return remaining / pace if pace > 0 else None
+
+
+def local_day(stamp: str, tz: tzinfo | None = None) -> date | None:
+    """The calendar day of a stored UTC stamp, in ``tz`` (local time when None)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo if tz is None else tz)
+    return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+# ---------------------------------------------------------------------- queries
+def _guide_filter(guide_id: int | None, column: str = "r.id") -> tuple[str, list[Any]]:
+    if guide_id is None:
+        return "", []
+    return (
+        f" AND {column} IN (SELECT resource_id FROM placements "
+        "WHERE guide_id = ? AND removed_at IS NULL)",
+        [guide_id],
+    )
+
+
+def finished_stamps(catalogue: Catalogue, guide_id: int | None = None) -> list[str]:
+    """When each resource that is done now was last marked done (UTC stamps)."""
+    where, params = _guide_filter(guide_id)
+    rows = catalogue.conn.execute(
+        "SELECT COALESCE((SELECT max(e.at) FROM events e WHERE e.resource_id = r.id "
+        "AND e.kind = 'status' AND e.value = 'done'), r.finished_at, r.status_at) "
+        f"FROM resources r WHERE r.status = 'done'{where}",
+        params,
+    ).fetchall()
+    return [row[0] for row in rows if row[0]]
+
+
+def tier_counts(catalogue: Catalogue, guide_id: int | None = None) -> dict[int | None, Counts]:
+    """Distinct resources per tier and status (a resource in two tiers counts in both)."""
+    where, params = "p.removed_at IS NULL", []
+    if guide_id is not None:
+        where += " AND p.guide_id = ?"
+        params.append(guide_id)
+    rows = catalogue.conn.execute(
+        "SELECT p.tier, r.status, count(DISTINCT r.id) FROM placements p "
+        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY 1, 2",
+        params,
+    ).fetchall()
+    out: dict[int | None, Counts] = {}
+    for tier, status, n in rows:
+        if status in STATUSES:
+            out.setdefault(tier, Counts()).add(status, n)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))
+
+
+def topic_progress(catalogue: Catalogue, guide_id: int | None = None) -> list[TopicProgress]:
+    """Top-level topics in guide order with their counts (sub-sections are inside them)."""
+    guides = {g.id: g.title for g in catalogue.guides()}
+    return [
+        TopicProgress(t.id, guides.get(t.guide_id, ""), t.number, t.title, t.counts())
+        for t in catalogue.topics(guide_id)
+        if t.parent_id is None
+    ]
+
+
+# ---------------------------------------------------------------------- numbers
+def finished_per_day(stamps: list[str], tz: tzinfo | None = None) -> dict[date, int]:
+    days: dict[date, int] = {}
+    for stamp in stamps:
+        day = local_day(stamp, tz)
+        if day is not None:
+            days[day] = days.get(day, 0) + 1
+    return days
+
+
+def weekly(days: dict[date, int], today: date, weeks: int = WEEKS) -> list[WeekCount]:
+    """Finished per week for the ``weeks`` weeks ending with the current one, oldest first."""
+    this_week = week_start(today)
+    starts = [this_week - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    totals = dict.fromkeys(starts, 0)
+    for day, n in days.items():
+        start = week_start(day)
+        if start in totals and day <= today:
+            totals[start] += n
+    return [WeekCount(start, totals[start]) for start in starts]
+
+
+def streak(days: dict[date, int], today: date) -> int:
+    """Consecutive days with something finished, ending today (or yesterday: today is not
+    over yet, so a streak is only broken once a whole day passes with nothing finished)."""
+    day = today if days.get(today) else today - timedelta(days=1)
+    count = 0
+    while days.get(day):
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def pace(days: dict[date, int], today: date, weeks: int = PACE_WEEKS) -> float:
+    """Resources finished per week over the last ``weeks`` weeks (today and the days before)."""
+    first = today - timedelta(days=7 * weeks - 1)
+    return sum(n for day, n in days.items() if first <= day <= today) / weeks
+
+
+def compute_stats(
+    catalogue: Catalogue,
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+    guide_id: int | None = None,
+) -> Stats:
+    """All the numbers of the stats screen and ``tuiguide stats``."""
+    if today is None:
+        today = datetime.now(tz).date() if tz is not None else date.today()
+    tiers = tier_counts(catalogue, guide_id)
+    overall = catalogue.guide_counts(guide_id)
+    stamps = finished_stamps(catalogue, guide_id)
+    days = finished_per_day(stamps, tz)
+    weeks = weekly(days, today)
+    first_shown = weeks[0].start
+    per_week = pace(days, today)
+    return Stats(
+        today=today,
+        overall=overall,
+        tiers=tiers,
+        topics=topic_progress(catalogue, guide_id),
+        weeks=weeks,
+        days={d: n for d, n in days.items() if first_shown <= d <= today},
+        streak=streak(days, today),
+        pace=per_week,
+        eta_weeks={t: eta(c.todo + c.reading, per_week) for t, c in tiers.items()},
+        finished_total=len(stamps),
+        remaining=overall.todo + overall.reading,
+    )

@@ -1,0 +1,1 @@
+"""Text safety: outside text made inert, and URL identity."""

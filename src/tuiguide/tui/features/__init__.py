@@ -1,0 +1,1 @@
+"""Features of the browse screen: study, feeds, search (their keys and nodes)."""

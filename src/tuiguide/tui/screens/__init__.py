@@ -1,0 +1,1 @@
+"""Screens: browse (the main one), help, stats, feeds, and the dialogs."""

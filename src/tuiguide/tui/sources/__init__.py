@@ -1,0 +1,1 @@
+"""List sources: what the item list shows (guide items, the Inbox, search results)."""
