@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tuiguide.core.guides import parser as guide_parser
 from tuiguide.core.guides.parser import _loose_target, _scan_link, parse_guide
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def balanced_scan(text: str) -> tuple[str, str, str] | None:

@@ -17,7 +17,7 @@ from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import transaction
 from tuiguide.core.store.search_index import counts_match_tables, index_matches_tables
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _load_make_catalogue():

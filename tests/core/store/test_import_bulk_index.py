@@ -15,7 +15,7 @@ from tuiguide.core.store import search_index
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.search_index import BULK_ROWS, counts_match_tables, index_matches_tables
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 N = BULK_ROWS + 500
 
 

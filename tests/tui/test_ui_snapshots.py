@@ -2,7 +2,7 @@
 
 The catalogue is the bundled guide with a few statuses and a note set at a fixed time, so the
 frames are the same on every run (animations are off: TEXTUAL_ANIMATIONS=none in conftest).
-Regenerate after an intended change with ``pytest tests/test_ui_snapshots.py --snapshot-update``
+Regenerate after an intended change with ``pytest tests/tui/test_ui_snapshots.py --snapshot-update``
 and look at the SVGs before committing them.
 """
 
