@@ -50,3 +50,12 @@ def empty_catalogue(db_path: Path):
 @pytest.fixture(scope="session")
 def guide_text() -> str:
     return bundled_guide_text()
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    from tmux_support import Terminal
+
+    term = Terminal(tmp_path, 100, 30)
+    yield term
+    term.close()

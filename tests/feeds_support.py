@@ -17,6 +17,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from tuiguide.core.feeds.fetch import FetchSettings
 from tuiguide.core.store.catalogue import Catalogue
 
@@ -298,3 +300,29 @@ def open_catalogue(path: Path, *, seed: bool = True) -> Catalogue:
 
 def gzip_bytes(text: str) -> bytes:
     return gzip.compress(text.encode("utf-8"))
+
+
+SEEDS = [VLLM_ATOM.encode(), LMSYS_RSS.encode(), BROKEN_RSS.encode()]
+
+
+@st.composite
+def damaged_feeds(draw: st.DrawFn) -> bytes:
+    """A real feed, truncated, with bytes flipped, re-encoded or with junk spliced in."""
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    cut = draw(st.integers(min_value=0, max_value=len(data)))
+    if draw(st.booleans()):
+        data = data[:cut]
+    for _ in range(draw(st.integers(min_value=0, max_value=8))):
+        if data:
+            pos = draw(st.integers(min_value=0, max_value=len(data) - 1))
+            data[pos] = draw(st.integers(min_value=0, max_value=255))
+    junk = draw(st.sampled_from([b"", b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]>", b"&amp;&lt;&#0;&#x1b;",
+                                 b"\xff\xfe", b"\x1b]52;c;eA==\x07", b"<![CDATA[", b"]]>"]))
+    pos = draw(st.integers(min_value=0, max_value=len(data)))
+    data[pos:pos] = junk
+    if draw(st.booleans()):
+        try:
+            return bytes(data).decode("utf-8", "replace").encode(draw(st.sampled_from(["utf-16", "latin-1"])), "replace")
+        except (UnicodeError, LookupError):
+            pass
+    return bytes(data)

@@ -6,6 +6,8 @@ literally (markup) or removed (escape sequences, controls) and never crash anyth
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 MARKUP = [
     "[bold]bold?[/bold]",
     "closing [/] tag",
@@ -56,3 +58,26 @@ def hostile_guide() -> str:
     lines.append("- [javascript link](javascript:alert(document.cookie)) - JS. Must never open.")
     lines.append("- [file link](file:///etc/passwd) - File. Must never open.")
     return "\n".join(lines) + "\n"
+
+
+def hostile_feed() -> bytes:
+    """RSS whose channel title and every entry's title, author and summary are hostile,
+    with a 100,000-character title and invalid UTF-8 bytes in the body."""
+    out = [
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>',
+        escape("Feed [bold]Evil[/] \x1b]0;pwned window\x07 [@click=app.quit]x[/]").encode(),
+        b"</title><link>https://evil.example</link>",
+    ]
+    for n, text in enumerate(ALL):
+        out.append(
+            f"<item><title>{escape(text)}</title><link>https://evil.example/{n}</link>"
+            f"<guid>h{n}</guid><author>{escape(text)}</author>"
+            f"<description>{escape(text + ' ' + text)}</description>"
+            f"<pubDate>Mon, 03 Feb 2025 10:{n:02d}:00 GMT</pubDate></item>".encode()
+        )
+    out.append(f"<item><title>{LONG_TITLE}</title><link>https://evil.example/long</link>"
+               "<guid>long</guid></item>".encode())
+    out.append(b"<item><title>bad bytes " + INVALID_UTF8 + b"</title><link>https://evil.example"
+               b"/bytes</link><guid>bytes</guid><description>" + INVALID_UTF8 + b"</description>"
+               b"</item></channel></rss>")
+    return b"".join(out)

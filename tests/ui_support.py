@@ -102,3 +102,16 @@ def count_lines_drawn(monkeypatch: pytest.MonkeyPatch, widget_class: type) -> li
 
     monkeypatch.setattr(widget_class, "render_line", counting)
     return drawn
+
+
+def big_guide(rows: int) -> str:
+    lines = ["# Big Guide", "", "Many links.", ""]
+    per_topic = rows // 10
+    n = 0
+    for topic in range(1, 11):
+        lines += [f"## {topic}. Topic {topic}", "", "### Tier 1", ""]
+        for _ in range(per_topic):
+            lines.append(f"- [Item {n:05d}](https://example.com/{n}) - Author {n % 7}. Text {n}.")
+            n += 1
+        lines.append("")
+    return "\n".join(lines)

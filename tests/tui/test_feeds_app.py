@@ -535,7 +535,7 @@ async def test_feed_keys_are_in_help_and_the_palette(db, server):
 def test_quitting_during_a_refresh_does_not_wait_for_a_hanging_feed(db, server, tmp_path):
     """The real ``tuiguide`` (default limits: 15 s per feed) quits at once while a feed
     never answers: the refresh worker is stopped, not waited for."""
-    from test_ui_tmux import Terminal, at_prompt
+    from tmux_support import Terminal, at_prompt
 
     server.routes["/vllm.xml"] = Route(VLLM_ATOM)
     server.routes["/hang.xml"] = Route(hang=True)

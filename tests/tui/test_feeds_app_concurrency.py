@@ -172,7 +172,7 @@ async def test_a_tui_refresh_and_a_cron_refresh_at_once(tmp_path: Path, server) 
 async def test_two_tuis_writing_at_once(tmp_path: Path) -> None:
     """The real ``tuiguide`` in tmux marks the first Up next rows done while a Pilot app
     skips the last rows of All items: every status lands, neither shows an error."""
-    from test_ui_tmux import Terminal, at_prompt
+    from tmux_support import Terminal, at_prompt
 
     n = 30
     db = tmp_path / "catalogue.db"

@@ -35,7 +35,7 @@ from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.sources.inbox import INBOX_KEY
 from ui_support import make_catalogue, screen_lines, screen_text
 
-from hostile import ALL, INVALID_UTF8, LONG_TITLE, MARKUP
+from hostile import ALL, INVALID_UTF8, LONG_TITLE, MARKUP, hostile_feed
 
 # Payloads inside the corpus's escape sequences: removed with their sequence, never shown.
 PAYLOADS = ("SGFja2VkIGNsaXBib2FyZA", "pwned", "1$r0m")
@@ -45,29 +45,6 @@ C1 = re.compile("[\x80-\x9f]")
 
 
 # --------------------------------------------------------------------------- documents
-def hostile_feed() -> bytes:
-    """RSS whose channel title and every entry's title, author and summary are hostile,
-    with a 100,000-character title and invalid UTF-8 bytes in the body."""
-    out = [
-        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>',
-        escape("Feed [bold]Evil[/] \x1b]0;pwned window\x07 [@click=app.quit]x[/]").encode(),
-        b"</title><link>https://evil.example</link>",
-    ]
-    for n, text in enumerate(ALL):
-        out.append(
-            f"<item><title>{escape(text)}</title><link>https://evil.example/{n}</link>"
-            f"<guid>h{n}</guid><author>{escape(text)}</author>"
-            f"<description>{escape(text + ' ' + text)}</description>"
-            f"<pubDate>Mon, 03 Feb 2025 10:{n:02d}:00 GMT</pubDate></item>".encode()
-        )
-    out.append(f"<item><title>{LONG_TITLE}</title><link>https://evil.example/long</link>"
-               "<guid>long</guid></item>".encode())
-    out.append(b"<item><title>bad bytes " + INVALID_UTF8 + b"</title><link>https://evil.example"
-               b"/bytes</link><guid>bytes</guid><description>" + INVALID_UTF8 + b"</description>"
-               b"</item></channel></rss>")
-    return b"".join(out)
-
-
 def xml_legal(text: str) -> bool:
     """Characters XML 1.0 can carry at all (ESC, NUL, BEL... cannot be in an OPML file)."""
     return all(c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd"
@@ -330,7 +307,7 @@ def test_a_restore_file_with_invalid_utf8_is_refused_in_one_line(tmp_path: Path)
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_hostile_feed_in_a_real_terminal(tmp_path: Path, server) -> None:
     """The real ``tuiguide`` in tmux: the bytes written to the pane are read back raw."""
-    from test_ui_tmux import Terminal, at_prompt
+    from tmux_support import Terminal, at_prompt
 
     server.routes["/evil.xml"] = Route(hostile_feed())
     db = tmp_path / "catalogue.db"

@@ -10,22 +10,9 @@ from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.widgets import item_list as item_list_module
 from tuiguide.tui.widgets.item_list import MAX_PAGES, PAGE_SIZE
-from ui_support import fixed_now, make_catalogue, screen_text
+from ui_support import big_guide, fixed_now, make_catalogue, screen_text
 
 ROWS = 5_000
-
-
-def big_guide(rows: int) -> str:
-    lines = ["# Big Guide", "", "Many links.", ""]
-    per_topic = rows // 10
-    n = 0
-    for topic in range(1, 11):
-        lines += [f"## {topic}. Topic {topic}", "", "### Tier 1", ""]
-        for _ in range(per_topic):
-            lines.append(f"- [Item {n:05d}](https://example.com/{n}) - Author {n % 7}. Text {n}.")
-            n += 1
-        lines.append("")
-    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")

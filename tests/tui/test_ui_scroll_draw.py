@@ -16,11 +16,10 @@ from rich.text import Span, Text
 from textual.strip import Strip
 from textual.widget import Widget
 
-from test_ui_paging import big_guide
 from tuiguide.tui.app import make_app
 from tuiguide.tui.widgets.item_list import ItemList, row_strip
 from tuiguide.tui.widgets.scrolling import SteadyScrollBar
-from ui_support import cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
+from ui_support import big_guide, cells, count_lines_drawn, fixed_now, make_catalogue, screen_lines
 
 SIZE = (100, 30)
 

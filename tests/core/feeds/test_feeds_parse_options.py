@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM, rss
-from test_feeds_app_hostile import hostile_feed
-from test_reliability_fuzz import damaged_feeds
+from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM, damaged_feeds, rss
 from tuiguide.core.feeds import parse as feeds_parse
 from tuiguide.core.feeds.parse import parse_feed
+
+from hostile import hostile_feed
 
 HTML_ATOM = """\
 <?xml version="1.0" encoding="utf-8"?>

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_study_upnext_paging import test_pages_and_counts_match_the_ranking as pages_match
+
 from tuiguide.core.study import upnext as study
 
 

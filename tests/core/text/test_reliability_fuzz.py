@@ -6,36 +6,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from feeds_support import BROKEN_RSS, LMSYS_RSS, VLLM_ATOM
+from feeds_support import VLLM_ATOM, damaged_feeds
 from tuiguide.core.errors import UserError
 from tuiguide.core.feeds.opml import parse_opml
 from tuiguide.core.feeds.parse import parse_feed
 from tuiguide.core.text.sanitize import clean_text, is_clean
-
-SEEDS = [VLLM_ATOM.encode(), LMSYS_RSS.encode(), BROKEN_RSS.encode()]
-
-
-@st.composite
-def damaged_feeds(draw: st.DrawFn) -> bytes:
-    """A real feed, truncated, with bytes flipped, re-encoded or with junk spliced in."""
-    data = bytearray(draw(st.sampled_from(SEEDS)))
-    cut = draw(st.integers(min_value=0, max_value=len(data)))
-    if draw(st.booleans()):
-        data = data[:cut]
-    for _ in range(draw(st.integers(min_value=0, max_value=8))):
-        if data:
-            pos = draw(st.integers(min_value=0, max_value=len(data) - 1))
-            data[pos] = draw(st.integers(min_value=0, max_value=255))
-    junk = draw(st.sampled_from([b"", b"<!DOCTYPE x [<!ENTITY a 'aaaa'>]>", b"&amp;&lt;&#0;&#x1b;",
-                                 b"\xff\xfe", b"\x1b]52;c;eA==\x07", b"<![CDATA[", b"]]>"]))
-    pos = draw(st.integers(min_value=0, max_value=len(data)))
-    data[pos:pos] = junk
-    if draw(st.booleans()):
-        try:
-            return bytes(data).decode("utf-8", "replace").encode(draw(st.sampled_from(["utf-16", "latin-1"])), "replace")
-        except (UnicodeError, LookupError):
-            pass
-    return bytes(data)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
