@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from tuiguide.cli.main import Context, emit_json, fail, main, pass_ctx, print_items, user_errors
+from tuiguide.cli.common import (
+    Context,
+    console,
+    emit_json,
+    fail,
+    pass_ctx,
+    print_items,
+    user_errors,
+)
 from tuiguide.core.text.sanitize import clean_text
 
+if TYPE_CHECKING:
+    from tuiguide.core.search.engine import SearchResults
 
-@main.command()
+
+@click.command("search")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Show at most N results.")
@@ -16,7 +29,7 @@ from tuiguide.core.text.sanitize import clean_text
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 @user_errors
-def search(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_json: bool) -> None:
+def search_cmd(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_json: bool) -> None:
     """Search titles, authors, descriptions and notes, best match first.
 
     \b
@@ -55,8 +68,7 @@ def search(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_jso
         )
 
 
-def _print_entries(results) -> None:
-    from rich.console import Console
+def _print_entries(results: SearchResults) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -71,4 +83,4 @@ def _print_entries(results) -> None:
             str(e.id), e.date, Text(clean_text(e.feed_name, limit=40)),
             Text(clean_text(e.title, limit=300)),
         )
-    Console(highlight=False, soft_wrap=False).print(table)
+    console().print(table)
