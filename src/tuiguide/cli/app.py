@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tuiguide.cli.common import Context, fail, pass_ctx, user_errors
-from tuiguide.core.text.sanitize import clean_text
+from tuiguide.cli.common import Context, announce, fail, is_new_catalogue, pass_ctx, user_errors
 
 
 @click.command("tui")
@@ -17,9 +16,10 @@ def tui_cmd(ctx: Context) -> None:
 
     # make_app opens (and so validates, migrates and seeds) the file before the UI starts,
     # so a bad file gets a one-line error instead of a crashed screen.
+    created = is_new_catalogue(ctx.db_path)
     app = make_app(ctx.db_path)
-    for notice in app.catalogue.notices:
-        click.echo(clean_text(notice), err=True)
+    # Said before the app takes the screen, so it is there to read once the app quits.
+    announce(app.catalogue, created)
     app.run()
     if app.error_message:
         fail(app.error_message)

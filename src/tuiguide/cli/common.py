@@ -1,4 +1,4 @@
-"""What every command module shares: the catalogue handle, one-line errors, JSON, item rows.
+"""What every command module shares: the catalogue handle, one-line errors, JSON, tiers.
 
 Every user mistake surfaces as one line on stderr and exit status 2 (no traceback).
 """
@@ -23,12 +23,9 @@ from tuiguide.core.text.sanitize import clean_text
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tuiguide.core.models import Item
     from tuiguide.core.store.catalogue import Catalogue
 
 EXIT_USER_ERROR = 2
-
-GLYPHS = {"todo": "○", "reading": "◐", "done": "●", "skipped": "⊘"}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,9 +42,9 @@ class Context:
         if self._catalogue is None:
             from tuiguide.core.store.catalogue import Catalogue
 
+            created = is_new_catalogue(self.db_path)
             self._catalogue = Catalogue.open(self.db_path, seed=seed)
-            for notice in self._catalogue.notices:
-                click.echo(clean_text(notice), err=True)
+            announce(self._catalogue, created)
         return self._catalogue
 
     def close(self) -> None:
@@ -57,6 +54,20 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def is_new_catalogue(path: Path) -> bool:
+    """True when opening ``path`` will create a catalogue (a typo in --db starts over)."""
+    return str(path) != ":memory:" and not path.expanduser().exists()
+
+
+def announce(catalogue: Catalogue, created: bool) -> None:
+    """Say on stderr what opening the file did: created it, or upgraded it (and where the
+    copy of the old file is)."""
+    if created:
+        click.echo(f"tuiguide: created a new catalogue at {clean_text(catalogue.path.expanduser())}", err=True)
+    for notice in catalogue.notices:
+        click.echo(clean_text(notice), err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -100,10 +111,6 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
-def tier_label(tier: int | None) -> str:
-    return f"T{tier}" if tier else "-"
-
-
 def parse_tier(value: str | None) -> int | None:
     """``1``..``9``, or 0 for untiered items (``none``); None when not given."""
     if value is None:
@@ -115,31 +122,20 @@ def parse_tier(value: str | None) -> int | None:
     raise UserError(f"bad tier {value!r}; use 1, 2, 3 (or 'none' for untiered items)")
 
 
+def require_tier(catalogue: Catalogue, tier: int | None, guide_id: int | None) -> None:
+    """Refuse a tier no guide here has (``--tier 7``), as a typo rather than an empty list."""
+    if not tier:
+        return
+    tiers = sorted(t for t in catalogue.tier_counts(guide_id) if t)
+    if tier not in tiers:
+        have = ", ".join(str(t) for t in tiers) or "none"
+        raise UserError(
+            f"bad tier '{tier}'; the {'guide' if guide_id else 'catalogue'} has tiers {have} "
+            "(or 'none' for untiered items)"
+        )
+
+
 def resource_id(value: str) -> int:
     if not value.strip().isdigit():
         raise UserError(f"bad ID {value!r}; IDs are numbers (see 'tuiguide list')")
     return int(value)
-
-
-def print_items(items: list[Item], as_json: bool) -> None:
-    if as_json:
-        emit_json([i.as_json() for i in items])
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, show_header=True)
-    table.add_column("ID", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("Tier", no_wrap=True)
-    table.add_column("Title", overflow="fold")
-    table.add_column("Author", overflow="ellipsis", max_width=24)
-    for i in items:
-        table.add_row(
-            str(i.id),
-            GLYPHS.get(i.status, "?"),
-            tier_label(i.tier),
-            Text(clean_text(i.title, limit=300)),
-            Text(clean_text(i.author or "", limit=60)),
-        )
-    console().print(table)

@@ -22,6 +22,7 @@ from tuiguide.cli.common import (
     pass_ctx,
     user_errors,
 )
+from tuiguide.cli.rows import ENTRY_ROWS, FEED_ROWS, format_options, output_format, print_rows
 from tuiguide.core.errors import UserError
 from tuiguide.core.text.sanitize import clean_text
 
@@ -45,10 +46,6 @@ def _settings(timeout: float | None = None, jobs: int | None = None) -> FetchSet
     return FetchSettings(**kwargs)  # type: ignore[arg-type]
 
 
-def _short_time(value: str | None) -> str:
-    return value.replace("T", " ")[:16] if value else "never"
-
-
 # --------------------------------------------------------------------------- feeds group
 @click.group("feeds", invoke_without_command=True)
 @click.pass_context
@@ -59,47 +56,20 @@ def feeds_group(click_ctx: click.Context) -> None:
 
 
 @feeds_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options
 @pass_ctx
 @user_errors
-def feeds_list(ctx: Context, as_json: bool = False) -> None:
+def feeds_list(ctx: Context, as_json: bool = False, as_jsonl: bool = False) -> None:
     """Each feed with its state: last status, last success, error, entries."""
+    out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.refresh import list_feeds
 
     found = list_feeds(ctx.catalogue().conn)
     if as_json:
         emit_json([f.as_json() for f in found])
         return
-    if not found:
-        click.echo("No feeds. Add one with 'tuiguide feeds add URL'.")
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right")
-    table.add_column("Feed", overflow="fold")
-    table.add_column("State", no_wrap=True)
-    table.add_column("Last success", no_wrap=True)
-    table.add_column("Entries", justify="right")
-    table.add_column("New", justify="right")
-    styles = {"ok": "green", "warning": "yellow", "failing": "red", "new": "dim"}
-    for f in found:
-        name = Text(clean_text(f.name, limit=80))
-        if f.name != f.link:  # an untitled feed is named by its URL: say it once
-            name.append("\n" + clean_text(f.link, limit=200), style="dim")
-        if f.error:
-            name.append("\n" + clean_text(f.error, limit=200), style=styles[f.state])
-        state = f.state if f.last_status is None else f"{f.state} ({f.last_status})"
-        table.add_row(
-            str(f.id),
-            name,
-            Text(state, style=styles[f.state]),
-            _short_time(f.last_success_at),
-            str(f.stored_count),
-            str(f.new_count),
-        )
-    console().print(table)
+    print_rows(FEED_ROWS, [found], out,
+               empty="No feeds. Add one with 'tuiguide feeds add URL'.")
 
 
 @feeds_group.command("add")
@@ -201,7 +171,7 @@ def feeds_export(ctx: Context, output: Path | None) -> None:
 @pass_ctx
 @user_errors
 def refresh_cmd(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...],
-            timeout: float | None, jobs: int | None) -> None:
+                timeout: float | None, jobs: int | None) -> None:
     """Fetch new entries into the Inbox. Suits cron: quiet unless a feed fails.
 
     Failing feeds are listed on stderr; the exit status is 1 only when every feed failed.
@@ -259,11 +229,12 @@ def refresh_cmd(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str,
 # --------------------------------------------------------------------------- inbox
 @click.command("inbox")
 @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options
 @pass_ctx
 @user_errors
-def inbox_cmd(ctx: Context, limit: int, as_json: bool) -> None:
+def inbox_cmd(ctx: Context, limit: int, as_json: bool, as_jsonl: bool) -> None:
     """New feed entries, newest first (file them with 'tuiguide file ID')."""
+    out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.inbox import inbox_count, inbox_entries
 
     conn = ctx.catalogue().conn
@@ -272,26 +243,11 @@ def inbox_cmd(ctx: Context, limit: int, as_json: bool) -> None:
         emit_json([e.as_json() for e in found])
         return
     total = inbox_count(conn)
-    if not total:
-        click.echo("The Inbox is empty. 'tuiguide refresh' fetches new entries.")
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Feed", overflow="ellipsis", max_width=20, no_wrap=True)
-    table.add_column("Title", overflow="fold")
-    for e in found:
-        title = Text(clean_text(e.title, limit=300))
-        if e.link is None:
-            title.append("  (no web link)", style="dim")
-        table.add_row(str(e.id), e.date, Text(clean_text(e.feed_name, limit=40)), title)
-    out = console()
-    out.print(table)
-    if total > len(found):
-        out.print(Text(f"… {total - len(found)} more (--limit)", style="dim"))
+    shown = print_rows(ENTRY_ROWS, [found], out,
+                       empty="The Inbox is empty. 'tuiguide refresh' fetches new entries."
+                       if not total else f"{total} in the Inbox; --limit shows them.")
+    if 0 < shown < total and out != "jsonl":
+        click.echo(f"… {total - shown} more (--limit)", err=True)
 
 
 def _entry_id(value: str) -> int:
@@ -309,7 +265,7 @@ def _entry_id(value: str) -> int:
 @pass_ctx
 @user_errors
 def file_cmd(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
-          guide_spec: str | None, as_json: bool) -> None:
+             guide_spec: str | None, as_json: bool) -> None:
     """File an Inbox entry into the guide (without --topic: print the likely topics)."""
     from tuiguide.core.feeds.inbox import file_entry, require_entry
     from tuiguide.core.feeds.suggest import Suggester

@@ -8,18 +8,25 @@ from pathlib import Path
 import click
 
 from tuiguide.cli.common import (
-    GLYPHS,
     Context,
     console,
     emit_json,
     parse_tier,
     pass_ctx,
-    print_items,
+    require_tier,
     resource_id,
-    tier_label,
     user_errors,
 )
-from tuiguide.core.models import STATUSES, Topic
+from tuiguide.cli.rows import (
+    GLYPHS,
+    ITEM_ROWS,
+    format_options,
+    output_format,
+    paged,
+    print_rows,
+    tier_label,
+)
+from tuiguide.core.models import STATUSES, Item, Topic
 from tuiguide.core.text.sanitize import clean_text
 
 
@@ -126,7 +133,7 @@ def topics_cmd(ctx: Context, guide_spec: str | None, as_json: bool) -> None:
 @click.option("--tier", help="1, 2, 3, or 'none' for untiered items.")
 @click.option("--status", type=click.Choice(STATUSES), help="Only items with this status.")
 @click.option("--removed", is_flag=True, help="Include items no longer in their guide.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options
 @pass_ctx
 @user_errors
 def list_cmd(
@@ -137,16 +144,25 @@ def list_cmd(
     status: str | None,
     removed: bool,
     as_json: bool,
+    as_jsonl: bool,
 ) -> None:
-    """List items in guide order."""
+    """List items in guide order.
+
+    At a terminal: a table. Through a pipe: tab-separated lines with a header line
+    (ID, Status, Tier, Title, Author, URL), printed as they are read.
+    """
+    out = output_format(as_json, as_jsonl)
     tier_n = parse_tier(tier)
     catalogue = ctx.catalogue()
     guide_id = catalogue.find_guide(guide_spec).id if guide_spec else None
     topic_id = catalogue.find_topic(topic_spec, guide_id).id if topic_spec else None
-    items = catalogue.items(
-        guide_id, topic_id, tier_n, status, limit=1_000_000, include_removed=removed
-    )
-    print_items(items, as_json)
+    require_tier(catalogue, tier_n, guide_id)
+
+    def page(limit: int, offset: int) -> list[Item]:
+        return catalogue.items(guide_id, topic_id, tier_n, status, limit=limit, offset=offset,
+                               include_removed=removed)
+
+    print_rows(ITEM_ROWS, paged(page), out, empty="No items match.")
 
 
 @click.command("show")

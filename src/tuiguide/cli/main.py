@@ -6,16 +6,55 @@ imports this one back.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from tuiguide import __version__
 from tuiguide.cli import app, backup, feeds, guide, search, study
-from tuiguide.cli.common import Context
+from tuiguide.cli.common import EXIT_USER_ERROR, Context
+from tuiguide.core.text.sanitize import clean_text
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's usage errors (unknown command or option, bad choice, missing argument) as one
+    line on stderr, like every other mistake, instead of its Usage/Try/Error block."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    if message[:1].isupper() and message[1:2].islower():
+        message = message[0].lower() + message[1:]
+    where = exc.ctx.command_path if exc.ctx is not None else "tuiguide"
+    click.echo(f"tuiguide: {clean_text(message)} (see '{where} --help')", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+class OneLineErrors(click.Group):
+    """A group whose usage errors, and those of every command under it, are one line.
+
+    Parsing happens in ``make_context`` (this group's own options) and ``invoke`` (finding
+    and parsing the command); ``--help`` and ``--version`` are not errors and pass through.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            usage_error(exc)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            usage_error(exc)
+
+
+@click.group(
+    cls=OneLineErrors,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_path",
