@@ -219,49 +219,6 @@ async def test_detail_pane_wraps_scrolls_and_rewraps_on_resize(tmp_path: Path) -
         assert pane.scroll_offset.y == 0 and not pane.show_vertical_scrollbar
 
 
-_FROZEN_AT_EXIT = """
-import atexit, gc, os, sys
-fd = int(sys.argv[2])
-atexit.register(lambda: os.write(fd, f"frozen={gc.get_freeze_count()}".encode()))
-sys.argv = ["tuiguide", "--db", sys.argv[1]]
-from tuiguide.cli.main import main
-main()
-"""
-
-
-def test_the_cli_leaves_the_heap_frozen_for_the_exit(tmp_path: Path) -> None:
-    # After the app returns, the CLI freezes the heap so Python's last collection at exit
-    # does not walk every object the app made (~0.1 s of every quit).
-    import os
-    import pty
-
-    db = tmp_path / "c.db"
-    Catalogue.open(db).close()
-    master, slave = pty.openpty()
-    report_r, report_w = os.pipe()
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", _FROZEN_AT_EXIT, str(db), str(report_w)],
-            stdin=slave, stdout=slave, stderr=slave, pass_fds=(report_w,),
-            env={**os.environ, "TUIGUIDE_EXIT_AFTER_READY": "1", "TERM": "xterm-256color"},
-        )
-        os.close(slave)
-        os.close(report_w)
-        while True:  # drain the terminal until the app exits
-            try:
-                if not os.read(master, 65536):
-                    break
-            except OSError:
-                break
-        assert proc.wait(timeout=120) == 0
-        report = os.read(report_r, 100).decode()
-    finally:
-        os.close(master)
-        os.close(report_r)
-    frozen = int(report.split("=")[1])
-    assert frozen > 10_000, report
-
-
 _WARM_PROBE = """
 import asyncio, json, sys
 from tuiguide.tui import warmup

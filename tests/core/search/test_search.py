@@ -599,8 +599,8 @@ def test_cli_search_filters_only_lists_in_guide_order(tmp_path: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(main, ["--db", str(db), "list", "--tier", "3", "--json"])
     searched = runner.invoke(main, ["--db", str(db), "search", "tier:3", "--json", "--limit", "1000"])
-    assert [i["id"] for i in json.loads(listed.output)] == [
-        r["id"] for r in json.loads(searched.output)["results"]]
+    assert [i["id"] for i in json.loads(listed.stdout)] == [
+        r["id"] for r in json.loads(searched.stdout)["results"]]
 
 
 def test_raw_input_would_raise_but_parsed_input_does_not(cat: Catalogue) -> None:
