@@ -48,7 +48,7 @@ def frames_encoded() -> Iterator[None]:
     from textual.drivers.headless_driver import HeadlessDriver
 
     saved = HeadlessDriver.__dict__["is_headless"]
-    HeadlessDriver.is_headless = property(lambda self: False)  # type: ignore[method-assign]
+    HeadlessDriver.is_headless = property(lambda self: False)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
