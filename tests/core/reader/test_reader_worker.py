@@ -20,7 +20,7 @@ from tuiguide.core.reader import ExtractError, Extractor
 if TYPE_CHECKING:
     from conftest import Page
 
-# A page trafilatura needs over a minute for (a million tiny tags).
+# A page trafilatura parses for far longer than any time limit here (a million tiny tags).
 STUCK = b"<html><body>" + b"<b>w</b>" * 125_000 + b"</body></html>"
 
 

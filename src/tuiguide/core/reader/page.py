@@ -1,10 +1,10 @@
-"""A web page's main content through trafilatura (imported only inside the extraction worker).
+"""A web page's main content through trafilatura (loaded only where pages are extracted).
 
 trafilatura is the best-measured open-source main-content extractor for Python: it drops
 navigation, sidebars, comments, scripts, styles and forms by looking at the page, not by a
 list of site rules tuiguide would have to keep up. ``TRAFILATURA_OPTIONS`` holds the options
-chosen on the article-extraction benchmark (``bench/extract_quality.py``; figures in
-BENCHMARKS.md).
+chosen on real news and blog pages with known article text (``bench/extract_quality.py``
+measures them; re-run it before changing one).
 """
 
 from __future__ import annotations
