@@ -46,7 +46,7 @@ def search(
     """Run a query (raw text or parsed); never raises on what the user typed.
 
     ``rank_limit``: above this many matches, rank in two parts (see :data:`RANK_LIMIT`);
-    None ranks every match exactly (the CLI, where 100 ms does not matter).
+    None ranks every match exactly (the CLI, where a slower answer does not matter).
     """
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query, as_you_type=as_you_type)
     results = SearchResults(query=parsed, offset=max(0, offset), limit=max(0, limit))

@@ -1,7 +1,7 @@
 """Jump anywhere: what the command palette offers for a few typed letters.
 
 Guides and topics are few (tens to hundreds): they are matched fuzzily in Python, the way
-palettes do (the letters in order, preferring word starts and runs). Resources can be 50k:
+palettes do (the letters in order, preferring word starts and runs). Resources can be many:
 they come from the full-text index, every typed word matched as a prefix of a title word,
 ranked by bm25. Each target carries its display text (cleaned) and the spans to highlight.
 """
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 MAX_TOPICS = 8
 MIN_FUZZY = 2.0  # per letter: scattered letters (1 each) do not count as a match
-RANKED_CANDIDATES = 2000  # rank at most this many title matches (bounded cost at 50k)
+RANKED_CANDIDATES = 2000  # rank at most this many title matches (a bounded cost at any size)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ _UPSERT = (
     + f" WHERE {_CHANGED}"
 )
 _PICKED = "IN (SELECT value FROM json_each(?))"
+_UNPLACED = (
+    f"NOT EXISTS (SELECT 1 FROM placements p WHERE p.resource_id = {DOCUMENTS}.resource_id "
+    "AND p.removed_at IS NULL)"
+)
 
 
 def refresh_documents(catalogue: Catalogue, resource_ids: Iterable[int] | None = None) -> None:
@@ -86,20 +90,13 @@ def refresh_documents(catalogue: Catalogue, resource_ids: Iterable[int] | None =
     conn = catalogue.conn
     if resource_ids is None:
         conn.execute(_UPSERT.format(rows=document_rows("")))
-        conn.execute(
-            f"DELETE FROM {DOCUMENTS} WHERE resource_id NOT IN "
-            "(SELECT resource_id FROM placements WHERE removed_at IS NULL)"
-        )
+        conn.execute(f"DELETE FROM {DOCUMENTS} WHERE {_UNPLACED}")
         return
     ids = json.dumps(sorted(set(resource_ids)))
     if ids == "[]":
         return
     conn.execute(_UPSERT.format(rows=document_rows(f"AND r.id {_PICKED}")), (ids,))
-    conn.execute(
-        f"DELETE FROM {DOCUMENTS} WHERE resource_id {_PICKED} AND resource_id NOT IN "
-        "(SELECT resource_id FROM placements WHERE removed_at IS NULL)",
-        (ids,),
-    )
+    conn.execute(f"DELETE FROM {DOCUMENTS} WHERE resource_id {_PICKED} AND {_UNPLACED}", (ids,))
 
 
 def rebuild(catalogue: Catalogue) -> None:

@@ -36,7 +36,7 @@ ENTRY_COLUMNS = ("title", "author", "summary")
 ENTRY_RANK = "bm25(10.0, 4.0, 2.0)"
 HASHSIZE = 16 * 1024 * 1024
 """Bytes of new index terms FTS5 buffers before writing a segment (its default is 1 MB): a
-big write (a 50k-item guide) then writes fewer, larger segments and merges less. Small writes
+big write (a large guide) then writes fewer, larger segments and merges less. Small writes
 never fill the buffer, so they cost nothing more."""
 
 M0003_TABLES = ("search_control", "search_pending", "resource_fts", "entry_fts")
