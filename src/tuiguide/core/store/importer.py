@@ -159,17 +159,14 @@ def _write_resources(
             new[_R["updated_at"]] = now
             changed.append(new)
         _upsert(catalogue, "resources", RESOURCE_COLUMNS, changed)
-    new_urls = [url for url in first if url not in ids]
+    fresh = [(url, item) for url, item in first.items() if url not in ids]
+    new_urls = [url for url, _ in fresh]
     last_id = catalogue.conn.execute("SELECT COALESCE(max(id), 0) FROM resources").fetchone()[0]
     _insert(
         catalogue,
         "resources",
         ("url", "link", "title", "author", "description", "origin", "created_at", "updated_at"),
-        (
-            (url, first[url].url, first[url].title, first[url].author, first[url].description,
-             "guide", now, now)
-            for url in new_urls
-        ),
+        [(url, i.url, i.title, i.author, i.description, "guide", now, now) for url, i in fresh],
     )
     # New rows get ids above the old largest one (SQLite picks lower, unused ids only once
     # an id reaches 2**63 - 1: then look them up by URL).

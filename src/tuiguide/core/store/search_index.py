@@ -88,15 +88,16 @@ def refresh_documents(catalogue: Catalogue, resource_ids: Iterable[int] | None =
     ones whose text, note, status or placements changed, drop those no longer in a guide.
     Call it in the transaction that made the change."""
     conn = catalogue.conn
+    # Deletions first: the placement check then runs only where a document exists.
     if resource_ids is None:
-        conn.execute(_UPSERT.format(rows=document_rows("")))
         conn.execute(f"DELETE FROM {DOCUMENTS} WHERE {_UNPLACED}")
+        conn.execute(_UPSERT.format(rows=document_rows("")))
         return
     ids = json.dumps(sorted(set(resource_ids)))
     if ids == "[]":
         return
-    conn.execute(_UPSERT.format(rows=document_rows(f"AND r.id {_PICKED}")), (ids,))
     conn.execute(f"DELETE FROM {DOCUMENTS} WHERE resource_id {_PICKED} AND {_UNPLACED}", (ids,))
+    conn.execute(_UPSERT.format(rows=document_rows(f"AND r.id {_PICKED}")), (ids,))
 
 
 def rebuild(catalogue: Catalogue) -> None:
