@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -159,14 +160,14 @@ def _write_resources(
             new[_R["updated_at"]] = now
             changed.append(new)
         _upsert(catalogue, "resources", RESOURCE_COLUMNS, changed)
-    fresh = [(url, item) for url, item in first.items() if url not in ids]
-    new_urls = [url for url, _ in fresh]
+    new_urls = [url for url in first if url not in ids]
     last_id = catalogue.conn.execute("SELECT COALESCE(max(id), 0) FROM resources").fetchone()[0]
     _insert(
         catalogue,
         "resources",
         ("url", "link", "title", "author", "description", "origin", "created_at", "updated_at"),
-        [(url, i.url, i.title, i.author, i.description, "guide", now, now) for url, i in fresh],
+        ((url, first[url].url, first[url].title, first[url].author, first[url].description,
+          "guide", now, now) for url in new_urls),
     )
     # New rows get ids above the old largest one (SQLite picks lower, unused ids only once
     # an id reaches 2**63 - 1: then look them up by URL).
@@ -259,8 +260,9 @@ def _write_placements(
 def _insert(
     catalogue: Catalogue, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """Bulk insert (sqlite-utils, rows given as lists under a header of column names)."""
-    catalogue.db.table(table).insert_all([list(columns), *rows], batch_size=BATCH_ROWS)
+    """Bulk insert (sqlite-utils, rows given as lists under a header of column names; it
+    reads them a batch at a time)."""
+    catalogue.db.table(table).insert_all(chain([list(columns)], rows), batch_size=BATCH_ROWS)
 
 
 def _upsert(
