@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         from tuiguide.core.store.catalogue import Catalogue
 
         with Catalogue.open(args.db, seed=False) as cat:
-            scores = evaluate_catalogue(cat.conn, every=args.every)
+            scores = evaluate_catalogue(cat, every=args.every)
     else:
         scores = evaluate_bundled(every=args.every)
     elapsed = time.perf_counter() - started

@@ -63,7 +63,7 @@ def feeds_list(ctx: Context, as_json: bool = False) -> None:
     """Each feed with its state: last status, last success, error, entries."""
     from tuiguide.core.feeds.refresh import list_feeds
 
-    found = list_feeds(ctx.catalogue().conn)
+    found = list_feeds(ctx.catalogue())
     if as_json:
         emit_json([f.as_json() for f in found])
         return
@@ -207,7 +207,7 @@ def refresh(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...
     from tuiguide.core.feeds.refresh import refresh as run_refresh
 
     catalogue = ctx.catalogue()
-    ids = [find_feed(catalogue.conn, s).id for s in feed_specs] if feed_specs else None
+    ids = [find_feed(catalogue, s).id for s in feed_specs] if feed_specs else None
     settings = _settings(timeout, jobs)
     console = _console()
     show_bar = not as_json and console.is_terminal
@@ -263,12 +263,12 @@ def inbox(ctx: Context, limit: int, as_json: bool) -> None:
     """New feed entries, newest first (file them with 'tuiguide file ID')."""
     from tuiguide.core.feeds.inbox import inbox_count, inbox_entries
 
-    conn = ctx.catalogue().conn
-    found = inbox_entries(conn, limit=max(0, limit))
+    catalogue = ctx.catalogue()
+    found = inbox_entries(catalogue, limit=max(0, limit))
     if as_json:
         emit_json([e.as_json() for e in found])
         return
-    total = inbox_count(conn)
+    total = inbox_count(catalogue)
     if not total:
         click.echo("The Inbox is empty. 'tuiguide refresh' fetches new entries.")
         return
@@ -312,7 +312,7 @@ def file_(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
     from tuiguide.core.feeds.suggest import Suggester
 
     catalogue = ctx.catalogue()
-    entry = require_entry(catalogue.conn, _entry_id(entry_id))
+    entry = require_entry(catalogue, _entry_id(entry_id))
     guide_id = catalogue.find_guide(guide_spec).id if guide_spec else None
     if guide_id is None:
         guides = catalogue.guides()
@@ -320,7 +320,7 @@ def file_(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
     tier_n = _parse_tier(tier)
     suggester = None
     if topic_spec is None or tier_n is None:
-        suggester = Suggester(catalogue.conn, guide_id)
+        suggester = Suggester(catalogue, guide_id)
     if topic_spec is None:
         assert suggester is not None
         likely = suggester.suggest(entry.title, entry.summary, entry.author, entry.link or "")

@@ -794,7 +794,9 @@ def _search_entries(
     if not has_table(conn, "entry_fts"):
         parsed.problems.append("feeds are not set up in this catalogue")
         return results
-    from tuiguide.core.feeds.inbox import _ENTRY_SELECT, _IN_INBOX, _row
+    from tuiguide.core.feeds.store import ENTRY_SELECT as _ENTRY_SELECT
+    from tuiguide.core.feeds.store import IN_INBOX as _IN_INBOX
+    from tuiguide.core.feeds.store import entry_from_row as _row
 
     if parsed.has_filters:
         parsed.problems.append("tier:, status:, topic: and guide: do not apply to feed entries")
