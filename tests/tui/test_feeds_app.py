@@ -216,7 +216,7 @@ async def test_r_never_blocks_keys_while_a_feed_hangs(db, server):
             await pilot.press("q")  # quitting stops waiting for the held feed
         assert runner is not None and runner._stop.is_set()
         with Catalogue.open(db, seed=False, now=fixed_now) as cat:
-            assert inbox_count(cat.conn) == 2  # what landed before quitting stays
+            assert inbox_count(cat) == 2  # what landed before quitting stays
     finally:
         gate.set()
 
@@ -276,8 +276,8 @@ async def test_file_with_the_suggestion_puts_the_entry_in_the_guide(db, server):
                       if i.title == entry.title]
             assert len(placed) == 1 and placed[0].origin == "feed"
             assert placed[0].link == entry.link
-            assert get_entry(cat.conn, entry.id).state == "filed"
-            assert inbox_count(cat.conn) == 4
+            assert get_entry(cat, entry.id).state == "filed"
+            assert inbox_count(cat) == 4
         # Out of the Inbox; counts in the tree and the list title follow.
         assert inbox_badge(app) == "4"
         assert "Inbox · 4" in screen_text(app)
@@ -342,7 +342,7 @@ async def test_f_never_blocks_while_the_suggester_learns(db, server, monkeypatch
             await pilot.pause()
             assert isinstance(app.screen, BrowseScreen)
             with Catalogue.open(db, seed=False, now=fixed_now) as cat:
-                assert get_entry(cat.conn, entry.id).state == "filed"
+                assert get_entry(cat, entry.id).state == "filed"
             assert inbox_badge(app) == "1"
             # Learnt once: the next f opens its dialog straight away, without training.
             gate.clear()
@@ -409,7 +409,7 @@ async def test_x_dismisses(db, server):
         assert "Click me" not in list_titles(app)
         assert "Inbox · 2" in screen_text(app)
         with Catalogue.open(db, seed=False, now=fixed_now) as cat:
-            assert get_entry(cat.conn, entry.id).state == "dismissed"
+            assert get_entry(cat, entry.id).state == "dismissed"
         assert any(n.startswith("Dismissed “Click me”") for n in notes(app))
 
 
@@ -556,4 +556,4 @@ def test_quitting_during_a_refresh_does_not_wait_for_a_hanging_feed(db, server, 
     finally:
         terminal.close()
     with Catalogue.open(db, seed=False, now=fixed_now) as cat:
-        assert inbox_count(cat.conn) == 2  # the feed that answered is stored
+        assert inbox_count(cat) == 2  # the feed that answered is stored

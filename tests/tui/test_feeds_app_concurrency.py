@@ -118,7 +118,7 @@ async def test_status_keys_while_cron_refreshes(tmp_path: Path, server) -> None:
             await pilot.pause()
             with Catalogue.open(db, seed=False) as cat:
                 assert screen.topic_tree.nodes_by_key[INBOX_KEY].data.badge == str(
-                    inbox_count(cat.conn))
+                    inbox_count(cat))
             assert problems(app) == []
         assert statuses(db, list(expected)) == expected
         assert stored_entries(db) == (FEEDS + 1) * ENTRIES

@@ -131,7 +131,7 @@ async def test_adding_a_bad_or_dead_url_shows_why_and_adds_nothing(db, server):
             await settle(app, pilot)
             assert f"{server.url('/missing.xml')}: HTTP 404 Not Found" in screen_text(app)
             assert table_rows(app) == []
-            assert feeds.list_feeds(cat.conn) == []
+            assert feeds.list_feeds(cat) == []
 
 
 async def test_remove_asks_first(db):
@@ -150,7 +150,7 @@ async def test_remove_asks_first(db):
             await pilot.press("d", "y")
             await pilot.pause()
             assert [r[0] for r in table_rows(app)] == ["Beta"]
-            assert [f.title for f in feeds.list_feeds(cat.conn)] == ["Beta"]
+            assert [f.title for f in feeds.list_feeds(cat)] == ["Beta"]
 
 
 async def test_refresh_from_the_screen_updates_rows_and_keeps_keys_working(db, server):
@@ -225,7 +225,7 @@ async def test_dialog_for_an_inbox_entry_suggests_from_the_guide(db, server):
     with open_cat(db) as cat:
         feeds.insert_feed(cat, server.url("/lmsys.xml"))
         feeds.refresh(cat, settings=FAST)
-        entry = next(e for e in inbox_entries(cat.conn) if e.title.startswith("Deploying DeepSeek"))
+        entry = next(e for e in inbox_entries(cat) if e.title.startswith("Deploying DeepSeek"))
         app = Host(lambda: dialog_for_entry(cat, entry))
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -324,7 +324,7 @@ class ActionsHost(App[None]):
         self.keys += 1
 
     def first_entry(self) -> InboxEntry:
-        return next(e for e in inbox_entries(self.catalogue.conn) if e.link)
+        return next(e for e in inbox_entries(self.catalogue) if e.link)
 
     def action_file(self) -> None:
         file_with_dialog(self, self.catalogue, self.first_entry(), self.filed.append,
@@ -377,5 +377,5 @@ async def test_file_and_dismiss_actions(db, server):
             second = app.first_entry()
             await pilot.press("x")
             await pilot.pause()
-            assert second.id not in {e.id for e in inbox_entries(cat.conn)}
+            assert second.id not in {e.id for e in inbox_entries(cat)}
             assert app.errors == []

@@ -64,7 +64,7 @@ def feeds_list(ctx: Context, as_json: bool = False, as_jsonl: bool = False) -> N
     out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.refresh import list_feeds
 
-    found = list_feeds(ctx.catalogue().conn)
+    found = list_feeds(ctx.catalogue())
     if as_json:
         emit_json([f.as_json() for f in found])
         return
@@ -180,7 +180,7 @@ def refresh_cmd(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str,
     from tuiguide.core.feeds.refresh import refresh as run_refresh
 
     catalogue = ctx.catalogue()
-    ids = [find_feed(catalogue.conn, s).id for s in feed_specs] if feed_specs else None
+    ids = [find_feed(catalogue, s).id for s in feed_specs] if feed_specs else None
     settings = _settings(timeout, jobs)
     out = console()
     show_bar = not as_json and out.is_terminal
@@ -237,12 +237,12 @@ def inbox_cmd(ctx: Context, limit: int, as_json: bool, as_jsonl: bool) -> None:
     out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.inbox import inbox_count, inbox_entries
 
-    conn = ctx.catalogue().conn
-    found = inbox_entries(conn, limit=max(0, limit))
+    catalogue = ctx.catalogue()
+    found = inbox_entries(catalogue, limit=max(0, limit))
     if as_json:
         emit_json([e.as_json() for e in found])
         return
-    total = inbox_count(conn)
+    total = inbox_count(catalogue)
     shown = print_rows(ENTRY_ROWS, [found], out,
                        empty="The Inbox is empty. 'tuiguide refresh' fetches new entries."
                        if not total else f"{total} in the Inbox; --limit shows them.")
@@ -271,7 +271,7 @@ def file_cmd(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | No
     from tuiguide.core.feeds.suggest import Suggester
 
     catalogue = ctx.catalogue()
-    entry = require_entry(catalogue.conn, _entry_id(entry_id))
+    entry = require_entry(catalogue, _entry_id(entry_id))
     guide_id = catalogue.find_guide(guide_spec).id if guide_spec else None
     if guide_id is None:
         guides = catalogue.guides()
@@ -279,7 +279,7 @@ def file_cmd(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | No
     tier_n = parse_tier(tier)
     suggester = None
     if topic_spec is None or tier_n is None:
-        suggester = Suggester(catalogue.conn, guide_id)
+        suggester = Suggester(catalogue, guide_id)
     if topic_spec is None:
         assert suggester is not None
         likely = suggester.suggest(entry.title, entry.summary, entry.author, entry.link or "")

@@ -9,7 +9,8 @@ import pytest
 from feeds_support import FAST, Route, open_catalogue, serve
 from tuiguide.core.feeds import refresh as feeds
 from tuiguide.core.feeds.inbox import entries
-from tuiguide.core.feeds.parse import html_to_text, parse_feed, strip_doctype
+from tuiguide.core.feeds.parse import html_to_text, parse_feed
+from tuiguide.core.feeds.prolog import strip_doctype
 
 SECRET = "TOPSECRET-4f1c9a"
 
@@ -63,7 +64,7 @@ def test_billion_laughs_does_not_expand(cat, server, one_line):
     (outcome,) = report.outcomes
     assert outcome.result == "updated"
     assert "DOCTYPE removed" in (outcome.message or "")
-    assert [e.link for e in entries(cat.conn)] == ["https://lol.example/1"]
+    assert [e.link for e in entries(cat)] == ["https://lol.example/1"]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_markup_and_escapes_are_stored_as_inert_data(cat, server):
     server.routes["/m.xml"] = Route(doc.encode("utf-8", "surrogateescape"))
     feeds.insert_feed(cat, server.url("/m.xml"))
     feeds.refresh(cat, settings=FAST)
-    (entry,) = entries(cat.conn)
+    (entry,) = entries(cat)
     # Stored as data: rich markup kept literally (the UI renders it as Text, never markup).
     assert "[link=file:///etc/passwd]click[/link]" in entry.title
     assert entry.summary == "Hi there& bye"

@@ -39,18 +39,18 @@ def cat(tmp_path: Path, server):
 
 
 def entry_titled(cat, prefix: str):
-    return next(e for e in inbox_entries(cat.conn, limit=100) if e.title.startswith(prefix))
+    return next(e for e in inbox_entries(cat, limit=100) if e.title.startswith(prefix))
 
 
 def test_dismiss_and_restore(cat):
     entry = entry_titled(cat, "vLLM V1")
-    assert inbox_count(cat.conn) == 5
+    assert inbox_count(cat) == 5
     assert dismiss(cat, entry.id).state == "dismissed"
-    assert inbox_count(cat.conn) == 4
+    assert inbox_count(cat) == 4
     with pytest.raises(UserError, match="is dismissed"):
         dismiss(cat, entry.id)
     assert restore(cat, entry.id).state == "new"
-    assert inbox_count(cat.conn) == 5
+    assert inbox_count(cat) == 5
 
 
 def test_unknown_entry_is_one_clear_error(cat):
@@ -71,9 +71,9 @@ def test_file_entry_creates_a_feed_resource_at_the_end_of_the_topic_and_tier(cat
     assert item.description.startswith("How tensor and pipeline parallelism")
     after = cat.items(topic_id=engines.id, tier=1, limit=1000)
     assert [i.id for i in after] == [i.id for i in before] + [item.id]
-    filed = get_entry(cat.conn, entry.id)
+    filed = get_entry(cat, entry.id)
     assert filed.state == "filed" and filed.resource_id == item.id
-    assert inbox_count(cat.conn) == 4
+    assert inbox_count(cat) == 4
     with pytest.raises(UserError, match="already filed"):
         file_entry(cat, entry.id, engines.id, 2)
 
@@ -104,7 +104,7 @@ def test_file_refuses_entries_without_a_web_link(cat):
     entry = entry_titled(cat, "Click me")
     with pytest.raises(UserError, match="no web link.*javascript:alert"):
         file_entry(cat, entry.id, cat.find_topic("2").id, 1)
-    assert get_entry(cat.conn, entry.id).state == "new"
+    assert get_entry(cat, entry.id).state == "new"
     assert cat.conn.execute("SELECT count(*) FROM resources WHERE origin = 'feed'").fetchone()[0] == 0
 
 
@@ -114,17 +114,17 @@ def test_bad_topic_writes_nothing(cat):
     with pytest.raises(UserError, match="no topic with ID 424242"):
         file_entry(cat, entry.id, 424242, 1)
     assert cat.conn.execute("SELECT count(*) FROM resources").fetchone()[0] == resources
-    assert get_entry(cat.conn, entry.id).state == "new"
+    assert get_entry(cat, entry.id).state == "new"
 
 
 def test_entry_whose_link_joins_the_guide_later_leaves_the_inbox(cat):
     entry = entry_titled(cat, "Deploying DeepSeek")
     guide = f"# Later Guide\n\n## 1. Misc\n\n- [Same post]({entry.link}) - LMSYS. Same.\n"
     cat.import_text(guide, source="later.md")
-    assert entry.id not in {e.id for e in inbox_entries(cat.conn)}
-    assert inbox_count(cat.conn) == 4
+    assert entry.id not in {e.id for e in inbox_entries(cat)}
+    assert inbox_count(cat) == 4
     feeds.refresh(cat, settings=SETTINGS)
-    assert get_entry(cat.conn, entry.id).state == "in_guide"
+    assert get_entry(cat, entry.id).state == "in_guide"
 
 
 def test_filing_one_feed_entry_clears_the_same_link_from_other_feeds(cat, server):
@@ -140,6 +140,6 @@ def test_filing_one_feed_entry_clears_the_same_link_from_other_feeds(cat, server
         "VALUES (?, 'id:m1', ?, ?, 'Mirror copy', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
         (mirror.id, link.rstrip("/"), link),
     )
-    assert inbox_count(cat.conn) == 6
+    assert inbox_count(cat) == 6
     file_entry(cat, entry.id, cat.find_topic("2").id, 2)
-    assert inbox_count(cat.conn) == 4
+    assert inbox_count(cat) == 4

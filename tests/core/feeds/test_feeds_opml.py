@@ -51,7 +51,7 @@ def test_import_takes_every_feed_however_nested(cat, tmp_path):
     ]
     assert [f.url for f in report.already] == ["https://BLOG.vllm.ai/feed.xml"]
     assert report.invalid == ["javascript:alert(1)"]
-    got = {f.link: f for f in feeds.list_feeds(cat.conn)}
+    got = {f.link: f for f in feeds.list_feeds(cat)}
     assert got["https://distill.pub/rss.xml"].title == "Distill"
     assert got["https://blog.vllm.ai/feed.xml"].site_url == "https://blog.vllm.ai/"
     # Importing again adds nothing.
@@ -84,8 +84,8 @@ def test_export_is_opml_2_that_round_trips(cat, tmp_path):
     with open_catalogue(tmp_path / "b.db", seed=False) as other:
         report = import_opml(other, path)
         assert len(report.added) == 3
-        moved = {(f.link, f.title, f.site_url) for f in feeds.list_feeds(other.conn)}
-    original = {(f.link, f.title, f.site_url) for f in feeds.list_feeds(cat.conn)}
+        moved = {(f.link, f.title, f.site_url) for f in feeds.list_feeds(other)}
+    original = {(f.link, f.title, f.site_url) for f in feeds.list_feeds(cat)}
     assert moved == original
 
 
@@ -116,7 +116,7 @@ def test_bad_opml_is_one_line_naming_the_file(cat, tmp_path, content, message):
         import_opml(cat, path)
     text = str(err.value)
     assert text.startswith(f"{path}: ") and message in text and "\n" not in text
-    assert feeds.list_feeds(cat.conn) == []
+    assert feeds.list_feeds(cat) == []
 
 
 def test_missing_opml_file(cat, tmp_path):

@@ -26,6 +26,7 @@ from feeds_support import (
     serve,
 )
 from tuiguide.core.errors import UserError
+from tuiguide.core.feeds import parse as feeds_parse
 from tuiguide.core.feeds import refresh as feeds
 from tuiguide.core.feeds.inbox import entries, inbox_count, inbox_entries
 from tuiguide.core.store.catalogue import Catalogue
@@ -50,13 +51,13 @@ def follow(cat: Catalogue, server: FeedServer, path: str, route: Route) -> feeds
 
 
 def by_title(cat: Catalogue) -> dict[str, object]:
-    return {e.title: e for e in entries(cat.conn, limit=1000)}
+    return {e.title: e for e in entries(cat, limit=1000)}
 
 
 # --------------------------------------------------------------------------- defaults
 def test_new_catalogue_follows_the_two_default_blogs(tmp_path: Path):
     with Catalogue.open(tmp_path / "c.db", seed=False) as cat:
-        urls = sorted(f.link for f in feeds.list_feeds(cat.conn))
+        urls = sorted(f.link for f in feeds.list_feeds(cat))
     assert urls == ["https://blog.vllm.ai/feed.xml", "https://lmsys.org/rss.xml"]
 
 
@@ -65,7 +66,7 @@ def test_removed_default_feed_stays_removed_after_reopening(tmp_path: Path):
     with Catalogue.open(path, seed=False) as cat:
         feeds.remove_feed(cat, "https://lmsys.org/rss.xml")
     with Catalogue.open(path, seed=False) as cat:
-        assert [f.link for f in feeds.list_feeds(cat.conn)] == ["https://blog.vllm.ai/feed.xml"]
+        assert [f.link for f in feeds.list_feeds(cat)] == ["https://blog.vllm.ai/feed.xml"]
 
 
 def test_upgrading_a_schema_1_catalogue_adds_the_defaults_once(tmp_path: Path):
@@ -89,7 +90,7 @@ def test_upgrading_a_schema_1_catalogue_adds_the_defaults_once(tmp_path: Path):
     conn.close()
     assert notices and "old.db" in notices[0]
     with Catalogue.open(path, seed=False) as cat:
-        assert feeds.list_feeds(cat.conn) == []
+        assert feeds.list_feeds(cat) == []
 
 
 # --------------------------------------------------------------------------- formats
@@ -100,7 +101,7 @@ def test_both_default_feed_formats_parse_into_plain_inbox_entries(cat, server):
     report = feeds.refresh(cat, settings=FAST, progress=seen.append)
 
     assert [p.done for p in seen] == [1, 2] and {p.total for p in seen} == {2}
-    assert seen[-1].inbox_count == report.inbox_count == inbox_count(cat.conn)
+    assert seen[-1].inbox_count == report.inbox_count == inbox_count(cat)
     assert not report.failed
 
     got = by_title(cat)
@@ -119,7 +120,7 @@ def test_both_default_feed_formats_parse_into_plain_inbox_entries(cat, server):
     assert sgl.published_at == "2024-12-04T00:00:00Z"
     assert sgl.summary == "" and sgl.feed_title == "LMSYS Org"
 
-    rows = {f.link.rsplit("/", 1)[-1]: f for f in feeds.list_feeds(cat.conn)}
+    rows = {f.link.rsplit("/", 1)[-1]: f for f in feeds.list_feeds(cat)}
     assert rows["vllm.xml"].title == "vLLM Blog"
     assert rows["vllm.xml"].site_url == "https://blog.vllm.ai/"
     assert rows["vllm.xml"].entry_count == 3 and rows["lmsys.xml"].entry_count == 4
@@ -131,11 +132,11 @@ def test_inbox_is_newest_first_and_pages(cat, server):
     follow(cat, server, "/vllm.xml", Route(VLLM_ATOM))
     follow(cat, server, "/lmsys.xml", Route(LMSYS_RSS))
     feeds.refresh(cat, settings=FAST)
-    dates = [e.sort_at for e in inbox_entries(cat.conn, limit=100)]
-    assert dates == sorted(dates, reverse=True) and len(dates) == inbox_count(cat.conn) == 5
-    first = inbox_entries(cat.conn, limit=2)
-    second = inbox_entries(cat.conn, limit=2, offset=2)
-    assert [e.id for e in first + second] == [e.id for e in inbox_entries(cat.conn)][:4]
+    dates = [e.sort_at for e in inbox_entries(cat, limit=100)]
+    assert dates == sorted(dates, reverse=True) and len(dates) == inbox_count(cat) == 5
+    first = inbox_entries(cat, limit=2)
+    second = inbox_entries(cat, limit=2, offset=2)
+    assert [e.id for e in first + second] == [e.id for e in inbox_entries(cat)][:4]
     assert first[0].title.startswith("Deploying DeepSeek")
 
 
@@ -150,7 +151,7 @@ def test_entry_already_in_the_guide_stays_out_of_the_inbox(cat, server):
         assert entry.resource_id == cat.conn.execute(
             "SELECT id FROM resources WHERE url = ?", (entry.url,)
         ).fetchone()[0]
-    inbox_titles = {e.title for e in inbox_entries(cat.conn)}
+    inbox_titles = {e.title for e in inbox_entries(cat)}
     assert "Large Scale Serving: DeepSeek on vLLM" not in inbox_titles
     assert len(inbox_titles) == 5
 
@@ -180,13 +181,13 @@ def test_user_agent_and_conditional_headers(cat, server):
 # --------------------------------------------------------------------------- 304
 def _count_parses(monkeypatch) -> list[bytes]:
     calls: list[bytes] = []
-    real = feeds.parse_feed
+    real = feeds_parse.parse_feed
 
     def spy(body: bytes, **kwargs):
         calls.append(body)
         return real(body, **kwargs)
 
-    monkeypatch.setattr(feeds, "parse_feed", spy)
+    monkeypatch.setattr(feeds_parse, "parse_feed", spy)
     return calls
 
 
@@ -196,7 +197,7 @@ def test_304_costs_no_parsing_and_leaves_entries_alone(cat, server, monkeypatch,
     follow(cat, server, "/vllm.xml", Route(VLLM_ATOM, **kwargs))
     parses = _count_parses(monkeypatch)
     feeds.refresh(cat, settings=FAST)
-    before = [(e.id, e.title, e.state) for e in entries(cat.conn, limit=100)]
+    before = [(e.id, e.title, e.state) for e in entries(cat, limit=100)]
     assert len(parses) == 1 and len(before) == 3
 
     # The server's document changes, but it answers 304 to our validator.
@@ -206,8 +207,8 @@ def test_304_costs_no_parsing_and_leaves_entries_alone(cat, server, monkeypatch,
     assert [o.result for o in report.outcomes] == ["not_modified"]
     assert server.hits("/vllm.xml")[-1].status == 304
     assert len(parses) == 1
-    assert [(e.id, e.title, e.state) for e in entries(cat.conn, limit=100)] == before
-    feed = feeds.list_feeds(cat.conn)[0]
+    assert [(e.id, e.title, e.state) for e in entries(cat, limit=100)] == before
+    feed = feeds.list_feeds(cat)[0]
     assert feed.last_status == 304 and feed.state == "ok" and feed.entry_count == 3
 
 
@@ -243,11 +244,11 @@ def test_dismissed_entry_does_not_come_back(cat, server):
 
     follow(cat, server, "/lmsys.xml", Route(LMSYS_RSS))
     feeds.refresh(cat, settings=FAST)
-    target = inbox_entries(cat.conn)[0]
+    target = inbox_entries(cat)[0]
     dismiss(cat, target.id)
     feeds.refresh(cat, settings=FAST)
-    assert target.id not in {e.id for e in inbox_entries(cat.conn)}
-    assert inbox_count(cat.conn) == 2
+    assert target.id not in {e.id for e in inbox_entries(cat)}
+    assert inbox_count(cat) == 2
 
 
 # --------------------------------------------------------------------------- failures
@@ -265,10 +266,10 @@ def test_a_server_that_never_answers_times_out_while_the_others_finish(cat, serv
     (failed,) = report.failed
     assert failed.message == "timed out after 1.5 s"
     assert elapsed < FAST.timeout * 4  # generous: the point is it did not hang
-    hang = feeds.find_feed(cat.conn, server.url("/hang.xml"))
+    hang = feeds.find_feed(cat, server.url("/hang.xml"))
     assert hang.state == "failing" and hang.error == "timed out after 1.5 s"
     assert hang.last_status is None and hang.last_success_at is None
-    assert inbox_count(cat.conn) == 5
+    assert inbox_count(cat) == 5
 
 
 def test_a_server_that_drips_bytes_hits_the_total_deadline(cat, server):
@@ -331,7 +332,7 @@ def test_404_is_recorded_and_the_feed_backs_off(cat, server):
     report = feeds.refresh(cat, settings=FAST)
     (failed,) = report.failed
     assert failed.message == "HTTP 404 Not Found"
-    gone = feeds.find_feed(cat.conn, server.url("/gone.xml"))
+    gone = feeds.find_feed(cat, server.url("/gone.xml"))
     assert (gone.last_status, gone.failures, gone.state) == (404, 1, "failing")
     assert gone.next_attempt_at == "2025-03-01T12:01:00Z"  # one minute after the first failure
 
@@ -340,7 +341,7 @@ def test_404_is_recorded_and_the_feed_backs_off(cat, server):
     assert len(server.hits("/gone.xml")) == 1
     forced = feeds.refresh(cat, settings=FAST, force=True)
     assert len(server.hits("/gone.xml")) == 2
-    assert feeds.find_feed(cat.conn, server.url("/gone.xml")).failures == 2
+    assert feeds.find_feed(cat, server.url("/gone.xml")).failures == 2
     assert forced.failed[0].feed.next_attempt_at == "2025-03-01T12:02:00Z"
 
 
@@ -349,7 +350,7 @@ def test_recovery_clears_the_error(cat, server):
     feeds.refresh(cat, settings=FAST)
     server.routes["/flaky.xml"] = Route(LMSYS_RSS)
     feeds.refresh(cat, settings=FAST, force=True)
-    feed = feeds.find_feed(cat.conn, server.url("/flaky.xml"))
+    feed = feeds.find_feed(cat, server.url("/flaky.xml"))
     assert (feed.state, feed.error, feed.failures, feed.next_attempt_at) == ("ok", None, 0, None)
 
 
@@ -358,7 +359,7 @@ def test_retry_after_is_honoured(cat, server, status):
     follow(cat, server, "/busy.xml", Route(status=status, headers={"Retry-After": "600"}))
     report = feeds.refresh(cat, settings=FAST)
     assert report.failed[0].message.startswith(f"HTTP {status}")
-    feed = feeds.find_feed(cat.conn, server.url("/busy.xml"))
+    feed = feeds.find_feed(cat, server.url("/busy.xml"))
     assert feed.next_attempt_at == "2025-03-01T12:10:00Z"
     assert [o.result for o in feeds.refresh(cat, settings=FAST).outcomes] == ["skipped"]
     # Even a forced refresh waits: the server asked for it.
@@ -387,7 +388,7 @@ def test_malformed_xml_keeps_what_parsed_and_records_the_problem(cat, server):
     assert not report.failed
     titles = set(by_title(cat))
     assert {"First good post", "Second good post"} <= titles
-    feed = feeds.list_feeds(cat.conn)[0]
+    feed = feeds.list_feeds(cat)[0]
     assert feed.state == "warning" and feed.last_success_at is not None
     assert feed.error.startswith("malformed feed: not well-formed")
     assert "kept 3 entries" in feed.error
@@ -464,7 +465,7 @@ def test_stop_ends_a_refresh_early_and_keeps_what_landed(cat, server):
     assert time.monotonic() - started < 10
     assert report.cancelled
     assert [o.result for o in report.outcomes] == ["updated"]
-    assert inbox_count(cat.conn) == 3
+    assert inbox_count(cat) == 3
 
 
 # --------------------------------------------------------------------------- adding
@@ -491,7 +492,7 @@ def test_add_feed_refuses_what_is_not_a_feed(cat, server, path, route, message):
         feeds.add_feed(cat, server.url(path), settings=FAST)
     assert str(err.value).startswith(server.url(path) + ": ")
     assert message in str(err.value)
-    assert feeds.list_feeds(cat.conn) == []
+    assert feeds.list_feeds(cat) == []
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/feed", "javascript:alert(1)", "feed.xml", ""])

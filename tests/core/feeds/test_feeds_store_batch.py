@@ -1,6 +1,7 @@
-"""Storing a feed's entries with per-feed lookups (instead of queries per entry) and deferred
-search indexing writes exactly what the entry-by-entry version wrote, whatever the mix of
-repeated guids, links shared across feeds, links that move, links already in the guide."""
+"""Storing a feed's entries from per-feed lookups, planned in memory and written in bulk
+(sqlite-utils ``insert_all``/``upsert_all``), writes exactly what the entry-by-entry version
+wrote, whatever the mix of repeated guids, links shared across feeds, links that move, links
+already in the guide; and the search index follows."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tuiguide.core.feeds import refresh as feeds
+from tuiguide.core.feeds.merge import store_entries
 from tuiguide.core.feeds.parse import ParsedEntry
 from tuiguide.core.search.engine import search
 from tuiguide.core.store.catalogue import Catalogue
@@ -100,7 +102,7 @@ def test_batched_store_writes_what_the_per_entry_store_wrote(tmp_path: Path, see
             entries = random_entries(rng, guide_urls)
             counts = []
             for cat, store, ids in ((cats[0], reference_store, feed_ids[0]),
-                                    (cats[1], feeds._store_entries, feed_ids[1])):
+                                    (cats[1], store_entries, feed_ids[1])):
                 with transaction(cat.conn):
                     counts.append(store(cat, ids[which], entries, NOW))
             assert counts[0] == counts[1]

@@ -9,14 +9,12 @@ import pytest
 from tuiguide.core.feeds.suggest import (
     BASELINE_NAME,
     SUGGESTER_NAME,
-    Doc,
-    Model,
     Suggester,
     evaluate,
     evaluate_bundled,
     sample_per_topic,
-    tokens,
 )
+from tuiguide.core.feeds.topic_model import Doc, Model, tokens
 from tuiguide.core.store.catalogue import Catalogue
 
 
@@ -24,7 +22,7 @@ from tuiguide.core.store.catalogue import Catalogue
 def suggester(tmp_path_factory: pytest.TempPathFactory):
     path = Path(tmp_path_factory.mktemp("suggest")) / "c.db"
     with Catalogue.open(path) as cat:
-        yield Suggester(cat.conn)
+        yield Suggester(cat)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +66,7 @@ def test_tier_follows_the_closest_resources(suggester):
 
 def test_empty_catalogue_suggests_nothing(tmp_path):
     with Catalogue.open(tmp_path / "e.db", seed=False) as cat:
-        assert Suggester(cat.conn).suggest("anything") == []
+        assert Suggester(cat).suggest("anything") == []
 
 
 def test_tokens_split_camel_case_and_drop_stopwords():

@@ -17,15 +17,16 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tuiguide import __version__
+from tuiguide.core.feeds.inflate import Inflater, TooLarge, content_encoding
 
 if TYPE_CHECKING:
     import ssl
 
-    import httpx  # imported where used: ~45 ms the app's start-up need not pay
+    import httpx  # imported where used: the app's start-up need not load it
 
 MB = 1024 * 1024
 USER_AGENT = f"tuiguide/{__version__} (+feed reader)"
@@ -33,8 +34,6 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-# Largest piece inflated at once: memory stays near max_bytes whatever the ratio.
-_INFLATE_STEP = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,61 +79,6 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class _Inflater:
-    """Decode a Content-Encoding stream piece by piece, refusing output past ``limit`` bytes."""
-
-    def __init__(self, encoding: str, limit: int):
-        self.limit = limit
-        self.out = bytearray()
-        self.encoding = encoding
-        self._raw_deflate_tried = False
-        if encoding in ("gzip", "x-gzip"):
-            self._d: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._d = zlib.decompressobj()
-        else:
-            self._d = None
-
-    def _append(self, data: bytes) -> None:
-        if len(self.out) + len(data) > self.limit:
-            raise _TooLarge
-        self.out += data
-
-    def feed(self, data: bytes) -> None:
-        if self._d is None:
-            self._append(data)
-            return
-        try:
-            self._inflate(data)
-        except zlib.error:
-            if self.encoding == "deflate" and not self._raw_deflate_tried and not self.out:
-                # Some servers send raw deflate without the zlib header.
-                self._raw_deflate_tried = True
-                self._d = zlib.decompressobj(-zlib.MAX_WBITS)
-                self._inflate(data)
-            else:
-                raise
-
-    def _inflate(self, data: bytes) -> None:
-        assert self._d is not None
-        while data:
-            room = self.limit - len(self.out) + 1
-            piece = self._d.decompress(data, min(_INFLATE_STEP, room))
-            self._append(piece)
-            data = self._d.unconsumed_tail
-            if self._d.eof:
-                break
-
-    def finish(self) -> bytes:
-        if self._d is not None:
-            self._append(self._d.flush(_INFLATE_STEP))
-        return bytes(self.out)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -217,7 +161,7 @@ _TLS_CONTEXTS: dict[tuple[bool, str | None, str | None], ssl.SSLContext] = {}
 
 def _tls_context(trust_env: bool) -> ssl.SSLContext:
     """httpx's default certificate-checking context, built once per process (loading the CA
-    bundle takes ~17 ms, on every refresh otherwise). Keyed by what httpx reads from the
+    bundle is slow enough to notice on every refresh). Keyed by what httpx reads from the
     environment, so a changed SSL_CERT_FILE/SSL_CERT_DIR still takes effect."""
     import httpx
 
@@ -270,7 +214,7 @@ class Fetcher:
         try:
             async with asyncio.timeout(self.settings.timeout):
                 await self._fetch(client, req, result)
-        except _TooLarge:
+        except TooLarge:
             result.body = None
             result.error = f"response larger than {_mb(self.settings.max_bytes)} (refused)"
         except (httpx.HTTPError, TimeoutError, OSError, zlib.error) as exc:
@@ -303,7 +247,7 @@ class Fetcher:
             if resp.status_code != 200:
                 result.error = f"unexpected HTTP {resp.status_code} {resp.reason_phrase}".rstrip()
                 return
-            encoding = _content_encoding(resp.headers.get("content-encoding", ""))
+            encoding = content_encoding(resp.headers.get("content-encoding", ""))
             if encoding is None:
                 result.error = (
                     f"unsupported Content-Encoding {resp.headers.get('content-encoding')!r}"
@@ -311,8 +255,8 @@ class Fetcher:
                 return
             declared = resp.headers.get("content-length", "")
             if encoding == "identity" and declared.isdigit() and int(declared) > self.settings.max_bytes:
-                raise _TooLarge
-            inflater = _Inflater(encoding, self.settings.max_bytes)
+                raise TooLarge
+            inflater = Inflater(encoding, self.settings.max_bytes)
             async for chunk in resp.aiter_raw():
                 inflater.feed(chunk)
             result.body = inflater.finish()
@@ -353,22 +297,11 @@ class Fetcher:
                 await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def _watch(stop: threading.Event, tasks: list[asyncio.Future[object]]) -> None:
+async def _watch(stop: threading.Event, tasks: Sequence[asyncio.Future[Any]]) -> None:
     while not stop.is_set():
         await asyncio.sleep(0.05)
     for t in tasks:
         t.cancel()
-
-
-def _content_encoding(header: str) -> str | None:
-    """The single encoding we must undo, 'identity', or None when we cannot decode it."""
-    codings = [c.strip().lower() for c in header.split(",") if c.strip()]
-    codings = [c for c in codings if c != "identity"]
-    if not codings:
-        return "identity"
-    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
-        return codings[0]
-    return None
 
 
 def run_fetches(

@@ -18,8 +18,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from tuiguide.core.errors import UserError, read_user_file
-from tuiguide.core.feeds.refresh import list_feeds
-from tuiguide.core.store.connection import transaction
+from tuiguide.core.feeds import store
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.core.text.urls import is_openable, normalise_url
 
@@ -97,22 +96,17 @@ def import_opml(cat: Catalogue, path: Path | str) -> OpmlImport:
     data = read_user_file(path, "an OPML file")
     feeds, invalid = parse_opml(data, str(path))
     report = OpmlImport(invalid=invalid)
-    now = cat.now()
-    with transaction(cat.conn):
-        seen: set[str] = set()
+    with store.transaction(cat):
+        followed = store.followed_keys(cat, (normalise_url(f.url) for f in feeds))
         for f in feeds:
             key = normalise_url(f.url)
-            exists = cat.conn.execute("SELECT 1 FROM feeds WHERE url = ?", (key,)).fetchone()
-            if exists or key in seen:
+            if key in followed:
                 report.already.append(f)
                 continue
-            seen.add(key)
-            cat.conn.execute(
-                "INSERT INTO feeds (url, link, title, site_url, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (key, f.url, f.title, f.site_url, now, now),
-            )
+            followed.add(key)
             report.added.append(f)
+        store.add_feeds(cat, ((normalise_url(f.url), f.url, f.title, f.site_url)
+                              for f in report.added), cat.now())
     return report
 
 
@@ -126,7 +120,7 @@ def export_opml(cat: Catalogue, title: str = "tuiguide feeds") -> str:
     ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
     ET.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = ET.SubElement(root, "body")
-    for feed in list_feeds(cat.conn):
+    for feed in store.list_feeds(cat):
         name = clean_text(feed.name, limit=300)
         attrs = {"type": "rss", "text": name, "xmlUrl": clean_text(feed.link)}
         if feed.title:

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 # The feed entries' SELECT and row mapping are the feeds package's (one definition).
-from tuiguide.core.feeds.inbox import _ENTRY_SELECT as ENTRY_SELECT
-from tuiguide.core.feeds.inbox import _IN_INBOX as IN_INBOX
-from tuiguide.core.feeds.inbox import InboxEntry
-from tuiguide.core.feeds.inbox import _row as entry_from_row
+from tuiguide.core.feeds.models import InboxEntry
+from tuiguide.core.feeds.store import ENTRY_SELECT, IN_INBOX, entry_from_row
 from tuiguide.core.models import Item
 from tuiguide.core.store.browse import GUIDE_ORDER, GUIDE_ORDER_WALK
 from tuiguide.core.store.counts import TIER_NONE

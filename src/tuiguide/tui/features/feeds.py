@@ -67,23 +67,19 @@ class SuggesterCache:
         self._key: tuple[int, ...] | None = None
 
     @staticmethod
-    def _key_of(conn: sqlite3.Connection) -> tuple[int, ...]:
-        topics = conn.execute(
-            "SELECT count(*), coalesce(max(id), 0) FROM topics WHERE removed_at IS NULL"
-        ).fetchone()
-        placed = conn.execute("SELECT count(*) FROM placements WHERE removed_at IS NULL"
-                              ).fetchone()[0]
-        return (*topics, placed // SUGGESTER_BUCKET)
+    def _key_of(stamp: tuple[int, int, int]) -> tuple[int, ...]:
+        topics, top, placed = stamp
+        return (topics, top, placed // SUGGESTER_BUCKET)
 
     def get(self, catalogue_path: Path, now: Callable[[], str]) -> Suggester:
         """The suggester for the catalogue as it is now (call from a worker thread)."""
-        from tuiguide.core.feeds.suggest import Suggester
+        from tuiguide.core.feeds.suggest import Suggester, training_stamp
         from tuiguide.core.store.catalogue import Catalogue
 
         with self._lock, Catalogue.open(catalogue_path, seed=False, now=now) as cat:
-            key = self._key_of(cat.conn)
+            key = self._key_of(training_stamp(cat))
             if self._suggester is None or self._key != key:
-                self._suggester, self._key = Suggester(cat.conn, None), key
+                self._suggester, self._key = Suggester(cat, None), key
             return self._suggester
 
 
@@ -206,7 +202,7 @@ def _update_inbox(screen: BrowseScreen) -> None:
         return
     node = screen.topic_tree.nodes_by_key.get(INBOX_KEY)
     if node is not None and node.data is not None:
-        node.data.badge = str(inbox.inbox_count(screen.catalogue.conn))
+        node.data.badge = str(inbox.inbox_count(screen.catalogue))
         node.refresh()
 
 
@@ -280,7 +276,9 @@ def refresh_feeds(screen: BrowseScreen) -> None:
         )
         return
     try:
-        followed = screen.catalogue.conn.execute("SELECT count(*) FROM feeds").fetchone()[0]
+        from tuiguide.core.feeds.refresh import count_feeds
+
+        followed = count_feeds(screen.catalogue)
     except sqlite3.Error as exc:
         _notify_error(screen, exc)
         return

@@ -163,7 +163,7 @@ class FeedsScreen(Screen[bool]):
     def reload(self) -> None:
         """Read every feed again and redraw, keeping the cursor on the same feed."""
         keep = self.current.id if self.current else None
-        self._feeds = feeds.list_feeds(self.catalogue.conn)
+        self._feeds = feeds.list_feeds(self.catalogue)
         table = self.table
         table.clear()
         name_width = self._name_width()
@@ -201,7 +201,7 @@ class FeedsScreen(Screen[bool]):
     def _show_title(self) -> None:
         n = len(self._feeds)
         failing = sum(1 for f in self._feeds if f.state == "failing")
-        text = Text(f"Feeds · {n} followed · {inbox_count(self.catalogue.conn)} in the Inbox")
+        text = Text(f"Feeds · {n} followed · {inbox_count(self.catalogue)} in the Inbox")
         if failing:
             text.append(f" · {failing} failing", style="bold red")
         self.query_one("#feeds-title", Static).update(text)

@@ -191,13 +191,13 @@ def dialog_for_entry(catalogue: Catalogue, entry: InboxEntry,
     computed there too); without, it is built here.
     """
     if suggester is None:
-        suggester = Suggester(catalogue.conn, guide_id)
+        suggester = Suggester(catalogue, guide_id)
     if suggestions is None:
         suggestions = suggest_for_entry(suggester, entry)
     guides = {g.id: g.title for g in catalogue.guides()}
     labels = suggester.labels
     if guide_id is None and len(guides) > 1:
-        owner = dict(catalogue.conn.execute("SELECT id, guide_id FROM topics"))
+        owner = {t.id: t.guide_id for t in catalogue.topics()}
         labels = {
             t: f"{clean_text(guides.get(owner.get(t), ''), limit=40)} › {label}"
             for t, label in labels.items()

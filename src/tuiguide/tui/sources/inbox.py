@@ -38,10 +38,10 @@ class InboxSource(ListSource):
         super().__init__(catalogue, None)
 
     def count(self) -> int:
-        return inbox.inbox_count(self.catalogue.conn)
+        return inbox.inbox_count(self.catalogue)
 
     def page(self, offset: int, limit: int) -> Sequence[InboxEntry]:
-        return inbox.inbox_entries(self.catalogue.conn, limit=limit, offset=offset)
+        return inbox.inbox_entries(self.catalogue, limit=limit, offset=offset)
 
     def row_key(self, row: InboxEntry) -> str:
         return f"entry:{row.id}"
@@ -98,7 +98,7 @@ class InboxSource(ListSource):
 
 
 def inbox_badge(catalogue: Catalogue, tier: int | None) -> str:
-    return str(inbox.inbox_count(catalogue.conn))
+    return str(inbox.inbox_count(catalogue))
 
 
 INBOX_NODE = SpecialNode(

@@ -1,9 +1,13 @@
-"""A refresh with many feeds due parses them in worker processes (feeds_pool.py): it stores
-exactly what parsing inline stores, for good, broken and hostile feeds alike, and a worker
-pool that breaks leaves the refresh to parse inline (real 127.0.0.1 server)."""
+"""A refresh with many feeds due parses them in worker processes (a standard
+``ProcessPoolExecutor``, parse_workers.py): it stores exactly what parsing inline stores, for
+good, broken and hostile feeds alike; a worker pool that breaks or cannot start leaves the
+refresh to parse inline; each feed is stored as soon as it is parsed; the workers serve the
+next refresh and stop on shutdown; and Ctrl-C ends ``tuiguide refresh`` with its workers
+(real 127.0.0.1 server, real subprocess)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -30,7 +34,7 @@ from feeds_support import (
     rss,
     serve,
 )
-from tuiguide.core.feeds import pool as feeds_pool
+from tuiguide.core.feeds import parse_workers
 from tuiguide.core.feeds import refresh as feeds
 from tuiguide.core.feeds.fetch import FetchSettings
 from tuiguide.core.feeds.inbox import entries
@@ -45,7 +49,16 @@ def server():
     yield from serve()
 
 
-FEEDS = feeds_pool.PARALLEL_FROM + 4
+@pytest.fixture(autouse=True)
+def own_workers():
+    """Each test starts without worker processes (another test's may still run) and leaves
+    none behind."""
+    parse_workers.shutdown()
+    yield
+    parse_workers.shutdown()
+
+
+FEEDS = parse_workers.PARALLEL_FROM + 4
 
 
 def follow_all(cat, server) -> None:
@@ -62,41 +75,56 @@ def stored(cat) -> tuple[list[tuple], list[tuple]]:
         "SELECT link, title, last_status, error, entry_count, failures FROM feeds ORDER BY link"
     ).fetchall()
     entry_rows = sorted(
-        (e.title, e.link, e.author, e.summary, e.state) for e in entries(cat.conn, limit=10_000)
+        (e.title, e.link, e.author, e.summary, e.state) for e in entries(cat, limit=10_000)
     )
     return feed_rows, entry_rows
 
 
-def refresh_both(tmp_path: Path, server, monkeypatch) -> tuple:
-    results, parallel = [], []
-    for name, threshold in (("inline", 10**9), ("workers", feeds_pool.PARALLEL_FROM)):
-        monkeypatch.setattr(feeds_pool, "PARALLEL_FROM", threshold)
+def count_worker_parses(monkeypatch) -> list[bool]:
+    """Record, for each body handed to the workers, whether a worker took it."""
+    taken: list[bool] = []
+    submit = parse_workers.ParseWorkers.submit
+
+    def spy(self, body, url, content_type):
+        future = submit(self, body, url, content_type)
+        taken.append(future is not None)
+        return future
+
+    monkeypatch.setattr(parse_workers.ParseWorkers, "submit", spy)
+    return taken
+
+
+def test_workers_store_what_inline_parsing_stores(tmp_path: Path, server, monkeypatch) -> None:
+    taken = count_worker_parses(monkeypatch)
+    results, in_workers = [], []
+    for name, threshold in (("inline", 10**9), ("workers", parse_workers.PARALLEL_FROM)):
+        monkeypatch.setattr(parse_workers, "PARALLEL_FROM", threshold)
+        taken.clear()
         cat = open_catalogue(tmp_path / f"{name}.db")
         try:
             follow_all(cat, server)
             report = feeds.refresh(cat, settings=FAST)
-            parallel.append(feeds_pool.workers_for(len(report.outcomes)) is not None)
+            in_workers.append(sum(taken))
             results.append((stored(cat), sorted(o.result for o in report.outcomes),
                             report.inbox_count))
         finally:
             cat.close()
-    return results, parallel
-
-
-def test_workers_store_what_inline_parsing_stores(tmp_path: Path, server, monkeypatch) -> None:
-    (inline, workers), parallel = refresh_both(tmp_path, server, monkeypatch)
-    assert parallel == [False, True]
+    inline, workers = results
+    assert in_workers[0] == 0 and in_workers[1] > 0  # bodies went to worker processes
     assert workers == inline
     (feed_rows, entry_rows), outcomes, inbox = workers
     assert "failed" in outcomes and "updated" in outcomes  # the broken and HTML documents
     assert any("not an RSS or Atom feed" in (row[3] or "") for row in feed_rows)
     assert inbox == len([e for e in entry_rows if e[4] == "new"]) > 200
     assert not any("<script>" in (e[3] or "") or "x()" in e[0] for e in entry_rows)
+    assert multiprocessing.active_children(), "the workers are kept for the next refresh"
+    parse_workers.shutdown()
+    assert multiprocessing.active_children() == []
 
 
 def test_a_broken_worker_pool_falls_back_to_parsing_inline(tmp_path: Path, server,
                                                            monkeypatch) -> None:
-    def broken(pool, body, url, content_type):
+    def broken(self, body, url, content_type):
         future: Future = Future()
         future.set_exception(BrokenProcessPool("a worker died"))
         return future
@@ -104,17 +132,31 @@ def test_a_broken_worker_pool_falls_back_to_parsing_inline(tmp_path: Path, serve
     cat = open_catalogue(tmp_path / "c.db")
     try:
         follow_all(cat, server)
-        monkeypatch.setattr(feeds_pool, "submit", broken)
+        monkeypatch.setattr(parse_workers.ParseWorkers, "submit", broken)
         report = feeds.refresh(cat, settings=FAST)
         assert sorted(o.result for o in report.outcomes).count("updated") >= len(DOCS)
-        assert len(entries(cat.conn, limit=10_000)) > 200
+        assert len(entries(cat, limit=10_000)) > 200
     finally:
         cat.close()
 
 
-def test_few_feeds_are_parsed_inline() -> None:
-    assert feeds_pool.workers_for(feeds_pool.PARALLEL_FROM - 1) is None
+def test_workers_that_cannot_start_leave_the_refresh_to_parse_inline(tmp_path: Path, server,
+                                                                      monkeypatch) -> None:
+    """No POSIX semaphores (some containers), a stderr without a file descriptor (the TUI):
+    the executor cannot start, and every feed is still parsed and stored."""
+    def cannot_start(self):
+        raise OSError(38, "Function not implemented")
 
+    taken = count_worker_parses(monkeypatch)
+    monkeypatch.setattr(parse_workers.ParseWorkers, "_start", cannot_start)
+    cat = open_catalogue(tmp_path / "c.db")
+    try:
+        follow_all(cat, server)
+        report = feeds.refresh(cat, settings=FAST)
+        assert not any(taken) and len(report.outcomes) == FEEDS
+        assert len(entries(cat, limit=10_000)) > 200
+    finally:
+        cat.close()
 
 
 def follow_with_one_held(cat, server, gate: threading.Event) -> None:
@@ -149,7 +191,7 @@ def test_parsed_feeds_are_stored_while_a_slow_feed_is_still_loading(tmp_path: Pa
     refresher.start()
     try:
         assert all_but_one.wait(20), f"only {len(seen)} feeds stored while one was still loading"
-        assert feeds_pool.workers_for(FEEDS + 1) is not None
+        assert multiprocessing.active_children(), "no worker processes parsed the feeds"
     finally:
         gate.set()
         refresher.join(30)
@@ -169,9 +211,10 @@ def _processes_with(marker: str) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
-def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> None:
-    """``kill -9`` of ``tuiguide refresh`` (a cron timeout) mid-refresh: its parsing workers
-    end too, and whoever waits on the command's output is not kept waiting by them."""
+def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while
+    ``tuiguide refresh`` waits on a slow feed: it ends at once without a traceback, its
+    worker processes end with it, and every feed it stored is whole."""
     gate = threading.Event()
     db = tmp_path / "c.db"
     with open_catalogue(db) as cat:
@@ -181,19 +224,21 @@ def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> 
     env = {**os.environ, name: value, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     cron = subprocess.Popen(
         [sys.executable, "-m", "tuiguide", "--db", str(db), "refresh", "--timeout", "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
         while True:  # wait until the workers have parsed (and the command stored) feeds
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                if conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]:
+                if conn.execute("SELECT count(DISTINCT feed_id) FROM feed_entries").fetchone()[0] >= 3:
                     break
             assert cron.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         assert len(_processes_with(marker)) >= 2, "the refresh started no worker processes"
-        cron.send_signal(signal.SIGKILL)
-        cron.communicate(timeout=10)  # the workers hold its stdout and stderr until they end
+        os.killpg(cron.pid, signal.SIGINT)
+        _out, err = cron.communicate(timeout=20)  # no process is left holding its output
+        assert cron.returncode != 0
+        assert b"Traceback" not in err, err.decode(errors="replace")
         deadline = time.monotonic() + 10
         while _processes_with(marker) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -205,3 +250,11 @@ def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> 
         if cron.poll() is None:
             cron.kill()
             cron.communicate()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    per_feed = dict(conn.execute(
+        "SELECT f.link, count(e.id) FROM feeds f JOIN feed_entries e ON e.feed_id = f.id "
+        "GROUP BY f.id"))
+    sizes = dict(conn.execute("SELECT link, entry_count FROM feeds WHERE entry_count > 0"))
+    conn.close()
+    assert per_feed and all(per_feed[link] == sizes[link] for link in per_feed)
