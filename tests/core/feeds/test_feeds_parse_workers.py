@@ -258,3 +258,43 @@ def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
     sizes = dict(conn.execute("SELECT link, entry_count FROM feeds WHERE entry_count > 0"))
     conn.close()
     assert per_feed and all(per_feed[link] == sizes[link] for link in per_feed)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> None:
+    """``kill -9`` of ``tuiguide refresh`` alone (a cron timeout, the OOM killer) mid-refresh:
+    its parsing workers end too, and whoever waits on the command's output is not kept
+    waiting by them or by multiprocessing's resource tracker."""
+    gate = threading.Event()
+    db = tmp_path / "c.db"
+    with open_catalogue(db) as cat:
+        follow_with_one_held(cat, server, gate)
+    marker = f"TUIGUIDE_TEST_RUN={uuid.uuid4().hex}"
+    name, value = marker.split("=")
+    env = {**os.environ, name: value, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
+    cron = subprocess.Popen(
+        [sys.executable, "-m", "tuiguide", "--db", str(db), "refresh", "--timeout", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait until the workers have parsed (and the command stored) feeds
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                if conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]:
+                    break
+            assert cron.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        assert len(_processes_with(marker)) >= 2, "the refresh started no worker processes"
+        cron.send_signal(signal.SIGKILL)
+        cron.communicate(timeout=10)  # the workers hold its stdout and stderr until they end
+        deadline = time.monotonic() + 10
+        while _processes_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_with(marker) == []
+    finally:
+        gate.set()
+        for pid in _processes_with(marker):
+            os.kill(pid, signal.SIGKILL)
+        if cron.poll() is None:
+            cron.kill()
+            cron.communicate()

@@ -9,10 +9,10 @@ Where worker processes cannot start (no POSIX semaphores in some containers; a `
 without a file descriptor, as under the TUI, which multiprocessing's resource tracker
 needs), or one dies, the refresh parses in its own thread: slower, never wrong.
 
-The executor cannot notice its parent die: a refresh killed alone (``kill -9`` of its pid,
-the OOM killer) leaves its idle workers and multiprocessing's resource tracker behind, and
-the tracker keeps the command's stdout and stderr open. A signal to the process group, as
-Ctrl-C, ``timeout`` and systemd send, ends them all.
+The executor cannot notice its parent die, so on Linux each worker asks the kernel for
+SIGTERM when the thread that started it ends (``PR_SET_PDEATHSIG``): a refresh killed alone
+(``kill -9`` of its pid, the OOM killer) takes its workers with it, and multiprocessing's
+resource tracker, which keeps the command's stdout and stderr open, ends once they have.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import importlib
 import os
 import signal
 import threading
+from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # (multiprocessing is imported when a refresh needs it)
@@ -34,17 +35,36 @@ PARALLEL_FROM = 8
 MAX_WORKERS = 2
 
 
-def _worker_start() -> None:
+def _worker_start(parent: int) -> None:
     """Ctrl-C reaches the whole process group: the process that started the workers handles
     it and stops them as it exits, so they ignore it. A worker writes nothing where the
     caller's output goes (under the TUI it would land mid-screen) and keeps none of its
     pipes open."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent(parent)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
     importlib.import_module("tuiguide.core.feeds.parse")  # feedparser, before the first body
+
+
+def _end_with_parent(parent: int) -> None:
+    """Linux: SIGTERM to this worker when the thread that spawned it ends (a ``kill -9`` of
+    the refresh included); elsewhere nothing, and a killed refresh leaves idle workers."""
+    import ctypes
+    import ctypes.util
+
+    pr_set_pdeathsig = 1
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True) if name else None
+        if libc is not None and hasattr(libc, "prctl"):
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def parse_body(body: bytes, url: str, content_type: str) -> ParsedFeed:
@@ -68,15 +88,24 @@ class ParseWorkers:
         """Parse ``body`` in a worker; None when the caller should parse it itself."""
         if self._broken:
             return None
-        try:
-            with self._lock:
-                if self._pool is None:
-                    self._pool = self._start()
-                pool = self._pool
-            return pool.submit(parse_body, body, url, content_type)
-        except Exception:  # cannot start, or broken since: the caller parses
-            self._broken = True
-            return None
+        for attempt in (1, 2):
+            try:
+                with self._lock:
+                    if self._pool is None:
+                        self._pool = self._start()
+                    pool = self._pool
+                return pool.submit(parse_body, body, url, content_type)
+            except BrokenExecutor:  # its workers ended (e.g. with the thread that started
+                with self._lock:  # them): one fresh start, then the caller parses
+                    if self._pool is pool:
+                        self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+                if attempt == 2:
+                    self._broken = True
+            except Exception:  # cannot start: the caller parses
+                self._broken = True
+                return None
+        return None
 
     def _start(self) -> ProcessPoolExecutor:
         import multiprocessing
@@ -88,6 +117,7 @@ class ParseWorkers:
             max_workers=self.max_workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_start,
+            initargs=(os.getpid(),),
         )
 
     def shutdown(self) -> None:
