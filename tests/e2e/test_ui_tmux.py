@@ -109,3 +109,17 @@ def test_ctrl_q_quits_from_anywhere_and_prints_nothing(tmp_path: Path, terminal:
     terminal.run("pipe-pane", "-t", "t")
     painted = log.read_text(errors="replace")
     assert "Alpha one" in painted and "Test Guide" in painted
+
+
+def test_keys_typed_after_q_start_nothing(tmp_path: Path, terminal: Terminal) -> None:
+    """q, then r and / before the app has gone: it closes cleanly (a refresh or a search
+    started while the screen is being taken down printed a traceback)."""
+    db = make_catalogue(tmp_path / "late.db")
+    terminal.type_line(f"{COMMAND} --db {db}; echo status=$?")
+    terminal.wait_for(lambda s: "Test Guide" in s and "Alpha one" in s, "the guide on screen")
+    terminal.run("send-keys", "-t", "t", "-l", "qr/r/")
+    screen = terminal.wait_for(
+        lambda s: any(line.startswith("status=") for line in s.splitlines()), "the app to exit"
+    )
+    assert "status=0" in screen.splitlines()
+    assert "Traceback" not in terminal.screen(joined=True) and "Error" not in screen

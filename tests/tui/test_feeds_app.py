@@ -134,7 +134,7 @@ async def open_dialog(pilot, app: App) -> FileDialog:
 async def go_to_entry(pilot, app: App, title: str) -> None:
     """``i`` then down the list to the entry whose title starts with ``title``."""
     await pilot.press("i")
-    await pilot.pause()
+    await settle_keys(pilot)  # (the footer shows the Inbox's keys)
     screen = browse(app)
     for _ in range(screen.item_list.count):
         if screen.current_row.title.startswith(title):

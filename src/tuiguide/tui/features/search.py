@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 DEBOUNCE = 0.12
 """Seconds without a keystroke before the query runs."""
 INLINE_MAX = 10_000
-"""Below this many placements a query runs on the UI thread (measured: < 5 ms at 5k)."""
+"""Below this many placements a query runs on the UI thread (a few ms: see BENCHMARKS.md)."""
 PLACEHOLDER = "words · tier:2 status:todo topic:name in:inbox"
 
 

@@ -128,6 +128,8 @@ class BrowseScreen(Screen[None]):
 
     def action_feature(self, name: str, verb: str) -> None:
         """A feature's key (``feature('<name>', '<verb>')``): its ``action_<verb>``."""
+        if not self.centre.is_attached:
+            return  # the app is closing (keys typed after q): start nothing
         method = getattr(self.feature_named(name), f"action_{verb}", None)
         if callable(method):
             method(self)

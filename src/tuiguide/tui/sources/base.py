@@ -2,7 +2,7 @@
 look and behave. The tree's nodes each name a source; other features add their own.
 
 A source never holds all its rows: the list asks for ``count()`` and then ``page(offset,
-limit)`` for the rows on screen, so 50,000 rows cost what 50 do.
+limit)`` for the rows on screen, so a long list costs what a short one does.
 
 To add a list kind (e.g. feed entries, search results): subclass :class:`ListSource`, give it
 a unique ``key`` and a ``label``, implement ``count``/``page``/``row_key``/``render_row``/

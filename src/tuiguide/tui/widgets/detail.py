@@ -8,7 +8,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
@@ -55,11 +55,21 @@ class DetailPane(ScrollView, can_focus=True):
         self._strips_width = -1  # the width the strips were rendered at
 
     def show(self, renderable: RenderableType | None, *, placeholder: str = "") -> None:
-        """Show ``renderable`` from its top (``placeholder``, dimmed, when None)."""
+        """Show ``renderable`` from its top (``placeholder``, dimmed, when None).
+
+        Only the lines that differ from those on screen are redrawn (entries share their
+        blank lines, often their "where" and status lines): moving the list's cursor redraws
+        a third of the pane, not all of it."""
         self._renderable = Text(placeholder, style="dim italic") if renderable is None else renderable
+        before, width, top = self._strips, self._strips_width, self.scroll_offset.y
         self._lay_out()
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        if top or width != self._strips_width or len(before) != len(self._strips):
+            self.refresh()
+            return
+        changed = [y for y, (old, new) in enumerate(zip(before, self._strips, strict=True)) if old != new]
+        if changed:
+            self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
 
     @property
     def text(self) -> str:

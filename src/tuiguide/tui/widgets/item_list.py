@@ -2,9 +2,9 @@
 
 Nothing is built per row in advance. The list knows only the source's ``count()`` (its
 ``virtual_size``); ``render_line`` asks for the one row it paints, fetching the page of
-``PAGE_SIZE`` rows it sits in on first use and keeping the last ``MAX_PAGES`` pages. A
-50,000-row list costs one COUNT and one page query. This is Textual's line API, as its docs
-describe it: ``render_line(y)`` returns a ``Strip``, scrolling is Textual's.
+``PAGE_SIZE`` rows it sits in on first use and keeping the last ``MAX_PAGES`` pages: showing
+a list costs one COUNT and one page query, however long it is. This is Textual's line API,
+as its docs describe it: ``render_line(y)`` returns a ``Strip``, scrolling is Textual's.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -283,9 +284,12 @@ class ItemList(ScrollView, can_focus=True):
         drawn = self._drawn.get(key)
         if drawn is not None and drawn[0] is row:
             return drawn[1]
+        # The row's segments with the line's style under each (Rich's apply_style); a row is
+        # exactly ``width`` cells (ListSource.render_row), so this strip is the line.
         text = self.source.render_row(row, width)
-        strip = Strip(text.render(self.app.console)).apply_style(style)
-        strip = strip.crop_extend(0, width, style)
+        strip = Strip(list(Segment.apply_style(text.render(self.app.console), style)))
+        if strip.cell_length != width:  # (a source that got its width wrong)
+            strip = strip.crop_extend(0, width, style)
         self._drawn[key] = (row, strip)
         return strip
 
