@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding
-from textual.worker import Worker
 
 from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.features.feed_activity import FeedActivity
@@ -94,7 +93,6 @@ class FeedControl:
         """True from ``r`` until the refresh's report is in (or the app closes)."""
         self.stopped = threading.Event()
         """Set to stop waiting for the feeds still in flight (what landed stays stored)."""
-        self.worker: Worker[None] | None = None
         self.done = 0
         self.total = 0
         self.new = 0
@@ -166,8 +164,7 @@ def refresh_feeds(screen: BrowseScreen) -> None:
     control.stopped = threading.Event()
     line = activity(screen)
     catalogue = screen.catalogue
-    control.worker = line.refresh_feeds(catalogue.path, catalogue.now, control.settings,
-                                        control.stopped)
+    line.refresh_feeds(catalogue.path, catalogue.now, control.settings, control.stopped)
     line.add_class("-active")
     line.refresh()
 
