@@ -341,7 +341,8 @@ def _iso(dt: datetime) -> str:
 def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
     """Statuses on 30 % of resources, notes on 5 %, one event each; one transaction."""
     from tuiguide.core.store.connection import transaction
-    from tuiguide.core.store.search_index import deferred_indexing
+    from tuiguide.core.store.counts import recount
+    from tuiguide.core.store.search_index import refresh_documents
 
     rng = random.Random(seed + 1)
     words = _Words(rng)
@@ -364,7 +365,7 @@ def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
         note_rows.append((rid, body, at, at))
         events.append((rid, "note", "edit", None, at))
     events.sort(key=lambda e: e[4])
-    with transaction(conn), deferred_indexing(conn):
+    with transaction(conn):
         conn.executemany(
             "UPDATE resources SET status = ?, status_at = ?, started_at = ?, finished_at = ? "
             "WHERE id = ?",
@@ -378,6 +379,9 @@ def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
             "INSERT INTO events (resource_id, kind, value, previous, at) VALUES (?, ?, ?, ?, ?)",
             events,
         )
+        # Written straight to the tables: bring the store's derived data along.
+        recount(cat)
+        refresh_documents(cat, [row[-1] for row in status_rows] + [row[0] for row in note_rows])
     return {"statuses": len(status_rows), "notes": len(note_rows), "events": len(events)}
 
 

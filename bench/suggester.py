@@ -15,6 +15,7 @@ the same folds for comparison.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 from pathlib import Path
@@ -34,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
         from tuiguide.core.store.catalogue import Catalogue
 
         with Catalogue.open(args.db, seed=False) as cat:
-            scores = evaluate_catalogue(cat.conn, every=args.every)
+            # (the release before the restructure took a connection, today's a Catalogue)
+            first = next(iter(inspect.signature(evaluate_catalogue).parameters))
+            scores = evaluate_catalogue(cat.conn if first == "conn" else cat, every=args.every)
     else:
         scores = evaluate_bundled(every=args.every)
     elapsed = time.perf_counter() - started

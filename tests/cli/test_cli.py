@@ -9,10 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from tuiguide.cli.main import main
+from tuiguide.core.store.catalogue import Catalogue
 
 
 @pytest.fixture
 def run(db_path: Path):
+    Catalogue.open(db_path).close()  # seeded with the bundled guide
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None):

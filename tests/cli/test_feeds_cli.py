@@ -153,8 +153,11 @@ def test_inbox_file_and_dismiss(run, followed):
     js = next(e for e in entries if e["title"] == "Click me")
     assert js["url"] is None and js["raw_link"] == "javascript:alert(document.cookie)"
 
-    table = run("inbox").stdout
-    assert "Distributed Inference with vLLM & Ray: Part 2" in table and "(no web link)" in table
+    rows = [line.split("\t") for line in run("inbox").stdout.splitlines()]
+    assert rows[0] == ["ID", "Date", "Feed", "Title", "URL"]
+    by_title = {row[3]: row for row in rows[1:]}
+    assert "Distributed Inference with vLLM & Ray: Part 2" in by_title
+    assert by_title["Click me"][4] == ""  # no web link: no URL to open
 
     target = next(e for e in entries if e["title"].startswith("SGLang v0.4"))
     filed = run("file", str(target["id"]), "--topic", "2", "--tier", "1")
@@ -173,6 +176,15 @@ def test_inbox_file_and_dismiss(run, followed):
     assert len(inbox(run)) == 3
     assert run("dismiss", str(js["id"]), "--undo").exit_code == 0
     assert len(inbox(run)) == 4
+
+
+def test_inbox_at_a_terminal_is_a_table_that_marks_entries_without_a_link(
+        at_terminal, prepared, followed):
+    code, out = at_terminal(["--db", str(prepared), "inbox"], columns=120)
+    assert code == 0, out
+    assert "\t" not in out and "Distributed Inference with vLLM & Ray: Part 2" in out
+    line = next(line for line in out.splitlines() if "Click me" in line)
+    assert "(no web link)" in line
 
 
 def test_file_without_topic_names_the_likely_topics(run, followed):

@@ -14,6 +14,7 @@ from textual.command import CommandList, CommandPalette
 
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.search_index import refresh_documents
 from tuiguide.tui.app import make_app
 from tuiguide.tui.features import search as search_ui
 from tuiguide.tui.features.search import SearchBar, search_bar
@@ -426,6 +427,7 @@ async def test_a_hostile_title_is_highlighted_literally(db: Path) -> None:
         cat.conn.execute(
             "UPDATE placements SET title = ? WHERE resource_id = "
             "(SELECT id FROM resources WHERE link = 'https://example.com/xla')", (HOSTILE,))
+        refresh_documents(cat)  # written straight to the tables: bring the search index along
     app = make_app(db, now=fixed_now)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()

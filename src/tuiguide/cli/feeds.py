@@ -1,5 +1,5 @@
 """Feed commands: ``feeds list|add|remove|import|export``, ``refresh``, ``inbox``, ``file``,
-``dismiss``. Registered by one import line at the end of :mod:`tuiguide.cli.main`.
+``dismiss``.
 
 Everything a feed sends is outside text: it is printed through ``clean_text`` inside rich
 ``Text`` objects (never parsed as markup).
@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tuiguide.cli.main import (
+from tuiguide.cli.common import (
     Context,
-    _console,
-    _parse_tier,
+    console,
     emit_json,
     fail,
-    main,
+    parse_tier,
     pass_ctx,
     user_errors,
 )
+from tuiguide.cli.rows import ENTRY_ROWS, FEED_ROWS, format_options, output_format, print_rows
 from tuiguide.core.errors import UserError
 from tuiguide.core.text.sanitize import clean_text
 
+if TYPE_CHECKING:
+    from tuiguide.core.feeds.fetch import FetchSettings
 
-def _settings(timeout: float | None = None, jobs: int | None = None):
+
+def _settings(timeout: float | None = None, jobs: int | None = None) -> FetchSettings:
     from tuiguide.core.feeds.fetch import FetchSettings
 
     kwargs: dict[str, float | int] = {}
@@ -42,64 +46,33 @@ def _settings(timeout: float | None = None, jobs: int | None = None):
     return FetchSettings(**kwargs)  # type: ignore[arg-type]
 
 
-def _short_time(value: str | None) -> str:
-    return value.replace("T", " ")[:16] if value else "never"
-
-
 # --------------------------------------------------------------------------- feeds group
-@main.group(invoke_without_command=True)
+@click.group("feeds", invoke_without_command=True)
 @click.pass_context
-def feeds(click_ctx: click.Context) -> None:
+def feeds_group(click_ctx: click.Context) -> None:
     """The feeds you follow (default: list them)."""
     if click_ctx.invoked_subcommand is None:
         click_ctx.invoke(feeds_list)
 
 
-@feeds.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@feeds_group.command("list")
+@format_options
 @pass_ctx
 @user_errors
-def feeds_list(ctx: Context, as_json: bool = False) -> None:
+def feeds_list(ctx: Context, as_json: bool = False, as_jsonl: bool = False) -> None:
     """Each feed with its state: last status, last success, error, entries."""
+    out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.refresh import list_feeds
 
     found = list_feeds(ctx.catalogue().conn)
     if as_json:
         emit_json([f.as_json() for f in found])
         return
-    if not found:
-        click.echo("No feeds. Add one with 'tuiguide feeds add URL'.")
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right")
-    table.add_column("Feed", overflow="fold")
-    table.add_column("State", no_wrap=True)
-    table.add_column("Last success", no_wrap=True)
-    table.add_column("Entries", justify="right")
-    table.add_column("New", justify="right")
-    styles = {"ok": "green", "warning": "yellow", "failing": "red", "new": "dim"}
-    for f in found:
-        name = Text(clean_text(f.name, limit=80))
-        if f.name != f.link:  # an untitled feed is named by its URL: say it once
-            name.append("\n" + clean_text(f.link, limit=200), style="dim")
-        if f.error:
-            name.append("\n" + clean_text(f.error, limit=200), style=styles[f.state])
-        state = f.state if f.last_status is None else f"{f.state} ({f.last_status})"
-        table.add_row(
-            str(f.id),
-            name,
-            Text(state, style=styles[f.state]),
-            _short_time(f.last_success_at),
-            str(f.stored_count),
-            str(f.new_count),
-        )
-    _console().print(table)
+    print_rows(FEED_ROWS, [found], out,
+               empty="No feeds. Add one with 'tuiguide feeds add URL'.")
 
 
-@feeds.command("add")
+@feeds_group.command("add")
 @click.argument("url")
 @click.option("--title", default="", help="Name to show instead of the feed's own title.")
 @click.option("--no-check", is_flag=True, help="Add without fetching it first.")
@@ -129,7 +102,7 @@ def feeds_add(ctx: Context, url: str, title: str, no_check: bool, timeout: float
         click.echo(f"warning: {clean_text(feed.link)}: {clean_text(outcome.message)}", err=True)
 
 
-@feeds.command("remove")
+@feeds_group.command("remove")
 @click.argument("feed")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
@@ -145,7 +118,7 @@ def feeds_remove(ctx: Context, feed: str, as_json: bool) -> None:
     click.echo(f"Removed {clean_text(removed.name)} ({clean_text(removed.link)})")
 
 
-@feeds.command("import")
+@feeds_group.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
@@ -167,7 +140,7 @@ def feeds_import(ctx: Context, file: Path, as_json: bool) -> None:
     )
 
 
-@feeds.command("export")
+@feeds_group.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of stdout.")
 @pass_ctx
@@ -188,7 +161,7 @@ def feeds_export(ctx: Context, output: Path | None) -> None:
 
 
 # --------------------------------------------------------------------------- refresh
-@main.command()
+@click.command("refresh")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.option("--force", is_flag=True,
               help="Also fetch feeds backing off after failures (not those told to wait by 429/503).")
@@ -197,8 +170,8 @@ def feeds_export(ctx: Context, output: Path | None) -> None:
 @click.option("--jobs", type=int, help="Feeds fetched at once (default 8; 2 per host).")
 @pass_ctx
 @user_errors
-def refresh(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...],
-            timeout: float | None, jobs: int | None) -> None:
+def refresh_cmd(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...],
+                timeout: float | None, jobs: int | None) -> None:
     """Fetch new entries into the Inbox. Suits cron: quiet unless a feed fails.
 
     Failing feeds are listed on stderr; the exit status is 1 only when every feed failed.
@@ -209,8 +182,8 @@ def refresh(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...
     catalogue = ctx.catalogue()
     ids = [find_feed(catalogue.conn, s).id for s in feed_specs] if feed_specs else None
     settings = _settings(timeout, jobs)
-    console = _console()
-    show_bar = not as_json and console.is_terminal
+    out = console()
+    show_bar = not as_json and out.is_terminal
     if show_bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -219,7 +192,7 @@ def refresh(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[inbox]} in Inbox"),
-            console=console,
+            console=out,
             transient=True,
         ) as bar:
             task = bar.add_task("feeds", total=None, inbox="…")
@@ -236,31 +209,32 @@ def refresh(ctx: Context, as_json: bool, force: bool, feed_specs: tuple[str, ...
     else:
         for o in report.failed:
             click.echo(f"tuiguide: {clean_text(o.feed.link)}: {clean_text(o.message)}", err=True)
-        if console.is_terminal:
+        if out.is_terminal:
             from rich.text import Text
 
             line = Text(f"{report.new_entries} new, {report.inbox_count} in the Inbox")
-            fetched = len(report.outcomes) - len(report.skipped)
-            line.append(f" ({fetched} feeds fetched")
+            fetched_count = len(report.outcomes) - len(report.skipped)
+            line.append(f" ({fetched_count} feeds fetched")
             if report.failed:
                 line.append(f", {len(report.failed)} failed", style="red")
             if report.skipped:
                 line.append(f", {len(report.skipped)} backing off; --force to fetch them")
             line.append(")")
-            console.print(line)
+            out.print(line)
     fetched = [o for o in report.outcomes if o.result != "skipped"]
     if fetched and len(report.failed) == len(fetched):
         sys.exit(1)
 
 
 # --------------------------------------------------------------------------- inbox
-@main.command()
+@click.command("inbox")
 @click.option("--limit", type=int, default=200, show_default=True, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options
 @pass_ctx
 @user_errors
-def inbox(ctx: Context, limit: int, as_json: bool) -> None:
+def inbox_cmd(ctx: Context, limit: int, as_json: bool, as_jsonl: bool) -> None:
     """New feed entries, newest first (file them with 'tuiguide file ID')."""
+    out = output_format(as_json, as_jsonl)
     from tuiguide.core.feeds.inbox import inbox_count, inbox_entries
 
     conn = ctx.catalogue().conn
@@ -269,26 +243,11 @@ def inbox(ctx: Context, limit: int, as_json: bool) -> None:
         emit_json([e.as_json() for e in found])
         return
     total = inbox_count(conn)
-    if not total:
-        click.echo("The Inbox is empty. 'tuiguide refresh' fetches new entries.")
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Feed", overflow="ellipsis", max_width=20, no_wrap=True)
-    table.add_column("Title", overflow="fold")
-    for e in found:
-        title = Text(clean_text(e.title, limit=300))
-        if e.link is None:
-            title.append("  (no web link)", style="dim")
-        table.add_row(str(e.id), e.date, Text(clean_text(e.feed_name, limit=40)), title)
-    console = _console()
-    console.print(table)
-    if total > len(found):
-        console.print(Text(f"… {total - len(found)} more (--limit)", style="dim"))
+    shown = print_rows(ENTRY_ROWS, [found], out,
+                       empty="The Inbox is empty. 'tuiguide refresh' fetches new entries."
+                       if not total else f"{total} in the Inbox; --limit shows them.")
+    if 0 < shown < total and out != "jsonl":
+        click.echo(f"… {total - shown} more (--limit)", err=True)
 
 
 def _entry_id(value: str) -> int:
@@ -297,7 +256,7 @@ def _entry_id(value: str) -> int:
     return int(value)
 
 
-@main.command("file")
+@click.command("file")
 @click.argument("entry_id")
 @click.option("--topic", "topic_spec", help="Topic number or title prefix (default: ask).")
 @click.option("--tier", help="1, 2, 3 or 'none' (default: the suggested tier).")
@@ -305,8 +264,8 @@ def _entry_id(value: str) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 @user_errors
-def file_(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
-          guide_spec: str | None, as_json: bool) -> None:
+def file_cmd(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
+             guide_spec: str | None, as_json: bool) -> None:
     """File an Inbox entry into the guide (without --topic: print the likely topics)."""
     from tuiguide.core.feeds.inbox import file_entry, require_entry
     from tuiguide.core.feeds.suggest import Suggester
@@ -317,7 +276,7 @@ def file_(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
     if guide_id is None:
         guides = catalogue.guides()
         guide_id = guides[0].id if len(guides) == 1 else None
-    tier_n = _parse_tier(tier)
+    tier_n = parse_tier(tier)
     suggester = None
     if topic_spec is None or tier_n is None:
         suggester = Suggester(catalogue.conn, guide_id)
@@ -346,12 +305,12 @@ def file_(ctx: Context, entry_id: str, topic_spec: str | None, tier: str | None,
     )
 
 
-@main.command()
+@click.command("dismiss")
 @click.argument("entry_id")
 @click.option("--undo", is_flag=True, help="Put a dismissed entry back in the Inbox.")
 @pass_ctx
 @user_errors
-def dismiss(ctx: Context, entry_id: str, undo: bool) -> None:
+def dismiss_cmd(ctx: Context, entry_id: str, undo: bool) -> None:
     """Take an entry out of the Inbox (it does not come back on refresh)."""
     from tuiguide.core.feeds.inbox import dismiss as dismiss_entry
     from tuiguide.core.feeds.inbox import restore

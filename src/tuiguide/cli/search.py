@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from tuiguide.cli.main import Context, emit_json, fail, main, pass_ctx, print_items, user_errors
+from tuiguide.cli.common import Context, emit_json, fail, pass_ctx, user_errors
+from tuiguide.cli.rows import (
+    ENTRY_ROWS,
+    ITEM_ROWS,
+    Rows,
+    format_options,
+    output_format,
+    print_rows,
+)
 from tuiguide.core.text.sanitize import clean_text
 
+if TYPE_CHECKING:
+    from tuiguide.core.search.engine import EntryHit, Hit
 
-@main.command()
+HIT_ROWS: Rows[Hit] = Rows(
+    columns=ITEM_ROWS.columns,
+    cells=lambda hit: ITEM_ROWS.cells(hit.item),
+    headers=ITEM_ROWS.headers,
+    fields=lambda hit: ITEM_ROWS.fields(hit.item),
+    to_json=lambda hit: hit.as_json(),
+)
+"""Guide items found, with their score and matches in JSON."""
+
+ENTRY_HIT_ROWS: Rows[EntryHit] = Rows(
+    columns=ENTRY_ROWS.columns,
+    cells=lambda hit: ENTRY_ROWS.cells(hit.entry),
+    headers=ENTRY_ROWS.headers,
+    fields=lambda hit: ENTRY_ROWS.fields(hit.entry),
+    to_json=lambda hit: hit.as_json(),
+)
+"""Feed entries found (``in:inbox``, ``in:feeds``)."""
+
+
+@click.command("search")
 @click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
               help="Show at most N results.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip the first N results.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options
 @pass_ctx
 @user_errors
-def search(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_json: bool) -> None:
+def search_cmd(ctx: Context, words: tuple[str, ...], limit: int, offset: int,
+               as_json: bool, as_jsonl: bool) -> None:
     """Search titles, authors, descriptions and notes, best match first.
 
     \b
@@ -24,51 +56,33 @@ def search(ctx: Context, words: tuple[str, ...], limit: int, offset: int, as_jso
     Filters: tier:2  status:todo  topic:quant  guide:NAME  author:NAME  title:WORD
              in:notes (notes only)  in:inbox (feed entries in the Inbox)  in:feeds
     Filters alone list the matching items in guide order.
+    --json prints one object (query, total, results); --jsonl one result a line.
     """
     from tuiguide.core.search.engine import parse_query
     from tuiguide.core.search.engine import search as run_search
 
+    out = output_format(as_json, as_jsonl)
     query = " ".join(words)
-    parsed = parse_query(query)
     if not query.strip():
         fail("nothing to search for; give words or a filter such as tier:1 (see --help)")
-    results = run_search(ctx.catalogue(), parsed, limit=limit, offset=offset, rank_limit=None)
+    parsed = parse_query(query)
     if parsed.invalid:
         fail("; ".join(parsed.problems))
-    if as_json:
+    results = run_search(ctx.catalogue(), parsed, limit=limit, offset=offset, rank_limit=None)
+    if out == "json":
         emit_json(results.as_json())
         return
     for problem in parsed.problems:
         click.echo(f"tuiguide: {clean_text(problem)}", err=True)
+    empty = (f"No matches for {clean_text(query)!r}." if not results.total
+             else f"Nothing after the first {results.total} results (--offset {offset}).")
     if results.mode == "inbox":
-        _print_entries(results)
+        shown = print_rows(ENTRY_HIT_ROWS, [results.entries], out, empty=empty)
     else:
-        print_items([h.item for h in results.hits], False)
-    shown = len(results.entries if results.mode == "inbox" else results.hits)
-    if results.total == 0:
-        click.echo("no matches", err=True)
-    elif shown < results.total:
+        shown = print_rows(HIT_ROWS, [results.hits], out, empty=empty)
+    if 0 < shown < results.total:
         click.echo(
             f"{offset + 1}-{offset + shown} of {results.total} results "
             "(--limit and --offset show more)",
             err=True,
         )
-
-
-def _print_entries(results) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(box=None, pad_edge=False, show_header=True)
-    table.add_column("ID", justify="right")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Feed", overflow="ellipsis", max_width=20)
-    table.add_column("Title", overflow="fold")
-    for hit in results.entries:
-        e = hit.entry
-        table.add_row(
-            str(e.id), e.date, Text(clean_text(e.feed_name, limit=40)),
-            Text(clean_text(e.title, limit=300)),
-        )
-    Console(highlight=False, soft_wrap=False).print(table)

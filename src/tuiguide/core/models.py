@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 STATUSES = ("todo", "reading", "done", "skipped")
 STATUS_CYCLE = {"todo": "reading", "reading": "done", "done": "todo", "skipped": "todo"}
@@ -115,6 +116,18 @@ class Item:
         }
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where one resource sits: a topic (and section), a tier, a position in the topic."""
+
+    id: int
+    resource_id: int
+    topic_id: int
+    section_id: int | None
+    tier: int | None
+    position: int
+
+
 @dataclass
 class ImportReport:
     guide_id: int
@@ -131,3 +144,38 @@ class ImportReport:
     @property
     def summary(self) -> str:
         return f"+{self.added} ~{self.changed} -{self.removed}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the activity log (a status change or a note edit)."""
+
+    id: int
+    at: str  # UTC, YYYY-MM-DDTHH:MM:SSZ
+    resource_id: int | None
+    url: str | None
+    title: str | None
+    kind: str  # 'status' | 'note' (other helpers may add kinds)
+    value: str | None
+    previous: str | None
+
+    @property
+    def summary(self) -> str:
+        """What happened, in a few words (the title is shown beside it)."""
+        if self.kind == "status":
+            return f"{self.previous or 'todo'} → {self.value}"
+        if self.kind == "note":
+            return "note deleted" if self.value == "delete" else "note edited"
+        return f"{self.kind} {self.value or ''}".strip()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "resource_id": self.resource_id,
+            "url": self.url,
+            "title": self.title,
+            "kind": self.kind,
+            "value": self.value,
+            "previous": self.previous,
+        }

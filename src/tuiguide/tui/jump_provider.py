@@ -20,6 +20,7 @@ from tuiguide.core.search.jump import JumpTarget, jump_targets
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.tui.commands import browse_screen_of
 from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.views.marked import marked_text
 
 MAX_TARGETS = 30
 MATCH_STYLE = "bold underline"
@@ -30,7 +31,7 @@ KIND_GLYPHS = {"guide": "▣", "topic": "§", "resource": "▹"}
 def target_prompt(target: JumpTarget) -> Text:
     """``§ 3. KV Cache`` and, dimmed below, where it is (all from cleaned text)."""
     prompt = Text(f"{KIND_GLYPHS.get(target.kind, '·')} ", style="dim")
-    prompt.append_text(target.label.to_text(MATCH_STYLE))
+    prompt.append_text(marked_text(target.label, MATCH_STYLE))
     if target.detail:
         prompt.append("\n")
         prompt.append(target.detail, style="dim")
@@ -59,47 +60,20 @@ def _show_node(screen: BrowseScreen, key: str, *, index: int = 0, row_key: str |
 
 
 def _show_resource(screen: BrowseScreen, target: JumpTarget) -> None:
-    conn = screen.catalogue.conn
-    row = None
-    if target.placement_id is not None:
-        row = conn.execute(
-            "SELECT id, topic_id, section_id, position, tier FROM placements "
-            "WHERE id = ? AND resource_id = ? AND removed_at IS NULL",
-            (target.placement_id, target.id),
-        ).fetchone()
-    if row is None:
-        row = conn.execute(
-            "SELECT id, topic_id, section_id, position, tier FROM placements "
-            "WHERE resource_id = ? AND removed_at IS NULL ORDER BY id LIMIT 1",
-            (target.id,),
-        ).fetchone()
-    if row is None:
+    place = screen.catalogue.live_placement(target.id, target.placement_id)
+    if place is None:
         screen.notify("That resource is no longer in any guide.", severity="warning", markup=False)
         return
-    placement_id, topic_id, section_id, position, tier = row
-    if screen.tier is not None and screen.tier != tier:
+    if screen.tier is not None and screen.tier != place.tier:
         screen.action_tier(0)  # the chosen tier hides it: show all tiers
-    node_topic = section_id if f"topic:{section_id}" in screen.topic_tree.nodes_by_key else None
-    index = _row_index(screen, topic_id, node_topic, position)
-    key = f"topic:{node_topic or topic_id}"
-    if not _show_node(screen, key, index=index, row_key=f"{target.id}:{placement_id}"):
+    shown = place.section_id if f"topic:{place.section_id}" in screen.topic_tree.nodes_by_key else None
+    # The list is in position order within the topic (see Catalogue.items).
+    index = screen.catalogue.placed_before(
+        place.topic_id, place.position, section_id=shown, tier=screen.tier
+    )
+    key = f"topic:{shown or place.topic_id}"
+    if not _show_node(screen, key, index=index, row_key=f"{target.id}:{place.id}"):
         screen.notify("That resource's topic is not shown.", severity="warning", markup=False)
-
-
-def _row_index(screen: BrowseScreen, topic_id: int, section_id: int | None, position: int) -> int:
-    """Where a placement sits in its topic's (or section's) list at the current tier: the
-    list is in ``position`` order within the topic (see :meth:`Catalogue.items`)."""
-    where = ["topic_id = ?", "removed_at IS NULL", "position < ?"]
-    params: list[object] = [topic_id, position]
-    if section_id is not None:
-        where.append("section_id = ?")
-        params.append(section_id)
-    if screen.tier is not None:
-        where.append("tier = ?")
-        params.append(screen.tier)
-    return screen.catalogue.conn.execute(
-        f"SELECT count(*) FROM placements WHERE {' AND '.join(where)}", params
-    ).fetchone()[0]
 
 
 class JumpProvider(Provider):

@@ -12,8 +12,6 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from tuiguide.core.store.connection import data_version
-
 if TYPE_CHECKING:
     from tuiguide.tui.screens.browse import BrowseScreen
 
@@ -30,7 +28,7 @@ class CatalogueWatch:
 
     def _version(self) -> int | None:
         try:
-            return data_version(self.screen.catalogue.conn)
+            return self.screen.catalogue.data_version()
         except sqlite3.Error:  # busy or gone: look again next time
             return None
 

@@ -29,7 +29,7 @@ from tuiguide.core.errors import UserError
 from tuiguide.core.feeds import refresh as feeds
 from tuiguide.core.feeds.inbox import entries, inbox_count, inbox_entries
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.core.store.connection import open_database
+from tuiguide.core.store.connection import open_connection
 
 
 @pytest.fixture
@@ -83,10 +83,10 @@ def test_upgrading_a_schema_1_catalogue_adds_the_defaults_once(tmp_path: Path):
     conn.commit()
     conn.close()
     notices: list[str] = []
-    db = open_database(path, notices=notices)
-    assert db.conn.execute("SELECT count(*) FROM feeds").fetchone()[0] == 2
-    db.conn.execute("DELETE FROM feeds")
-    db.conn.close()
+    conn = open_connection(path, notices=notices)
+    assert conn.execute("SELECT count(*) FROM feeds").fetchone()[0] == 2
+    conn.execute("DELETE FROM feeds")
+    conn.close()
     assert notices and "old.db" in notices[0]
     with Catalogue.open(path, seed=False) as cat:
         assert feeds.list_feeds(cat.conn) == []

@@ -105,7 +105,7 @@ def test_batched_store_writes_what_the_per_entry_store_wrote(tmp_path: Path, see
                     counts.append(store(cat, ids[which], entries, NOW))
             assert counts[0] == counts[1]
             assert snapshot(cats[0]) == snapshot(cats[1])
-        assert index_matches_tables(cats[1].conn)
+        assert index_matches_tables(cats[1])
         found = [sorted(h.title() for h in search(cat, "kv cache in:inbox").hits) for cat in cats]
         assert found[0] == found[1]
     finally:

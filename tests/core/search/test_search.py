@@ -1,10 +1,9 @@
 """Search over real catalogue files: hostile input, filters, prefixes, ranking, highlighting,
-and an index that follows every write (status, notes, re-imports)."""
+and an index that follows every write (status, notes, re-imports, filing, restores)."""
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from pathlib import Path
 
@@ -17,8 +16,9 @@ from tuiguide.cli.main import main
 from tuiguide.core.search.engine import Term, highlight_spans, parse_query, search
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import transaction
-from tuiguide.core.store.migrations import m0003_search as m0003
-from tuiguide.core.store.search_index import deferred_indexing, index_matches_tables, rebuild
+from tuiguide.core.store.search_index import index_matches_tables, rebuild
+from tuiguide.core.store.writes import NewResource
+from tuiguide.views.marked import marked_text
 
 GUIDE = """# Search Test Guide
 
@@ -336,7 +336,7 @@ def test_highlight_spans_cover_the_matched_words(cat: Catalogue) -> None:
     hit = search(cat, "flash att", as_you_type=True).hits[0]
     marked = hit.title()
     assert [marked.text[s:e] for s, e in marked.spans] == ["Flash", "Attention"]
-    text = marked.to_text()
+    text = marked_text(marked)
     assert text.plain == "Flash Attention from Scratch"
     assert {(span.start, span.end) for span in text.spans} == set(marked.spans)
     assert hit.spans["title"] == ((0, 5), (6, 15))
@@ -351,7 +351,7 @@ def test_highlighting_never_interprets_markup(tmp_path: Path) -> None:
     hit = search(cat, "flash").hits[0]
     marked = hit.title()
     assert "\x1b" not in marked.text
-    assert "[bold]" in marked.to_text().plain  # shown literally, never parsed
+    assert "[bold]" in marked_text(marked).plain  # shown literally, never parsed
     assert [marked.text[s:e] for s, e in marked.spans] == ["Flash"]
     cat.close()
 
@@ -375,7 +375,6 @@ def test_highlight_respects_field_terms() -> None:
 
 # ---------------------------------------------------------------------------- the index follows writes
 def test_index_follows_status_notes_and_reimports(cat: Catalogue) -> None:
-    conn = cat.conn
     flash = rid(cat, "https://example.com/flash")
     cat.set_status(flash, "reading")
     assert titles(cat, "status:reading tiling") == ["Flash Attention from Scratch"]
@@ -385,7 +384,7 @@ def test_index_follows_status_notes_and_reimports(cat: Catalogue) -> None:
     assert titles(cat, "zebra") == [] and titles(cat, "giraffe") == ["Flash Attention from Scratch"]
     cat.set_note(flash, "")
     assert titles(cat, "giraffe") == []
-    assert index_matches_tables(conn)
+    assert index_matches_tables(cat)
 
     # Re-import: a changed title, a removed item, a moved item.
     changed = (
@@ -401,12 +400,12 @@ def test_index_follows_status_notes_and_reimports(cat: Catalogue) -> None:
     assert titles(cat, "pruning") == ["Pruning Large Models"]
     assert search(cat, "pruning").hits[0].item.url == "https://example.com/prune-moved"
     assert search(cat, "status:reading explained").total == 1  # status kept
-    assert index_matches_tables(conn)
+    assert index_matches_tables(cat)
 
     # Putting the item back brings it back.
     cat.import_text(GUIDE, source="test:guide")
     assert titles(cat, "posits") == ["Exotic Number Formats"]
-    assert index_matches_tables(conn)
+    assert index_matches_tables(cat)
 
 
 def test_placement_text_and_tier_changes_reach_the_index(cat: Catalogue) -> None:
@@ -420,82 +419,83 @@ def test_placement_text_and_tier_changes_reach_the_index(cat: Catalogue) -> None
     cat.import_text(moved, source="s")
     assert titles(cat, "serving tier:3") == ["Serving Flash Models"]
     assert titles(cat, "serving tier:2") == []
-    assert index_matches_tables(cat.conn)
+    assert index_matches_tables(cat)
 
 
-def test_direct_sql_writes_are_indexed_by_triggers(cat: Catalogue) -> None:
-    conn = cat.conn
-    with transaction(conn):
-        conn.execute("UPDATE resources SET title = 'Renamed Pangolin' WHERE url = 'https://example.com/bw'")
+def test_filing_a_link_and_restoring_a_note_reach_the_index(cat: Catalogue) -> None:
+    topic = cat.find_topic("2")
+    rid_new, _ = cat.place_resource(
+        NewResource("https://feed.example/pangolin", "https://feed.example/pangolin",
+                    "Pangolin Kernels", "Ivan", "Scales of attention.", "feed"),
+        topic.id, 3,
+    )
+    assert titles(cat, "pangolin tier:3 topic:quantization") == ["Pangolin Kernels"]
+    # Placing a known resource a second time adds its place to the facets.
     bw = rid(cat, "https://example.com/bw")
-    assert [h.item.id for h in search(cat, "pangolin").hits] == [bw]
-    with transaction(conn):
-        conn.execute("UPDATE placements SET removed_at = '2025-01-01T00:00:00Z' "
-                     "WHERE resource_id = ?", (bw,))
-    assert titles(cat, "pangolin") == []
-    assert index_matches_tables(conn)
+    cat.place_resource(
+        NewResource("https://example.com/bw", "https://example.com/bw", "Memory Bandwidth Notes",
+                    "Dana", "", "feed"),
+        topic.id, 1,
+    )
+    assert rid_new != bw and titles(cat, "bandwidth topic:quantization tier:1") == [
+        "Memory Bandwidth Notes"]
+    assert index_matches_tables(cat)
+    from tuiguide.core.backup.export import export_data
+    from tuiguide.core.backup.restore import merge_export, parse_export
+
+    cat.set_note(bw, "a pangolin note")
+    data = export_data(cat)
+    cat.set_note(bw, "")
+    assert search(cat, "pangolin").total == 1
+    data["resources"]["https://example.com/bw"]["note"]["updated_at"] = "2999-01-01T00:00:00Z"
+    merge_export(cat, parse_export(data))
+    assert sorted(titles(cat, "pangolin")) == ["Memory Bandwidth Notes", "Pangolin Kernels"]
+    assert index_matches_tables(cat)
 
 
-def test_deferred_indexing_rolls_back_cleanly(cat: Catalogue) -> None:
-    conn = cat.conn
-    with pytest.raises(RuntimeError), transaction(conn), deferred_indexing(conn):
-        conn.execute("INSERT INTO notes (resource_id, body, created_at, updated_at) "
-                     "SELECT id, 'okapi', 'x', 'x' FROM resources LIMIT 1")
+def test_a_failed_write_leaves_the_index_as_it_was(cat: Catalogue) -> None:
+    flash = rid(cat, "https://example.com/flash")
+    with pytest.raises(RuntimeError), transaction(cat.conn):
+        cat.set_note(flash, "okapi")
+        cat.set_status(flash, "done")
+        assert titles(cat, "okapi status:done") == ["Flash Attention from Scratch"]
         raise RuntimeError("boom")
-    assert conn.execute("SELECT deferred FROM search_control").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
     assert titles(cat, "okapi") == []
-    with pytest.raises(RuntimeError), deferred_indexing(conn):  # outside a transaction: refused
-        pass
-    with transaction(conn), deferred_indexing(conn):
-        conn.execute("INSERT INTO notes (resource_id, body, created_at, updated_at) "
-                     "SELECT id, 'okapi', 'x', 'x' FROM resources LIMIT 1")
-        assert titles(cat, "okapi") == []  # not yet: indexed when the block ends
-    assert len(titles(cat, "okapi")) == 1
-    assert index_matches_tables(conn)
-
-
-def test_deferred_block_survives_a_reused_placement_id(cat: Catalogue) -> None:
-    """SQLite reuses the highest rowid after deleting it; the deferred index must notice."""
-    conn = cat.conn
-    last_id, last_rid, topic = conn.execute(
-        "SELECT id, resource_id, topic_id FROM placements ORDER BY id DESC LIMIT 1").fetchone()
-    with transaction(conn), deferred_indexing(conn):
-        conn.execute("DELETE FROM placements WHERE id = ?", (last_id,))
-        other = conn.execute(
-            "INSERT INTO resources (url, link, title, description, created_at, updated_at) "
-            "VALUES ('https://example.com/new', 'https://example.com/new', 'Narwhal Kernels', '', "
-            "'x', 'x')").lastrowid
-        new_id = conn.execute(
-            "INSERT INTO placements (resource_id, guide_id, topic_id, position, title, added_at, "
-            "updated_at) SELECT ?, guide_id, topic_id, 99, 'Narwhal Kernels', 'x', 'x' "
-            "FROM placements WHERE topic_id = ? LIMIT 1", (other, topic)).lastrowid
-    assert new_id == last_id  # the id was reused
-    assert titles(cat, "narwhal") == ["Narwhal Kernels"]
-    assert index_matches_tables(conn)
+    assert search(cat, "status:done").total == 0
+    assert index_matches_tables(cat)
 
 
 def test_rebuild_repairs_a_damaged_index(cat: Catalogue) -> None:
-    cat.conn.execute("DELETE FROM resource_fts WHERE rowid IN (SELECT rowid FROM resource_fts LIMIT 3)")
-    assert not index_matches_tables(cat.conn)
-    rebuild(cat.conn)
-    assert index_matches_tables(cat.conn)
+    conn = cat.conn
+    conn.execute("DELETE FROM search_documents_fts WHERE rowid IN "
+                 "(SELECT resource_id FROM search_documents LIMIT 3)")
+    assert not index_matches_tables(cat)
+    rebuild(cat)
+    assert index_matches_tables(cat)
+    conn.execute("UPDATE search_documents SET title = 'stale' WHERE resource_id = "
+                 "(SELECT min(resource_id) FROM search_documents)")
+    conn.execute("DELETE FROM placement_counts")
+    assert not index_matches_tables(cat)
+    rebuild(cat)
+    assert index_matches_tables(cat)
+    assert titles(cat, "stale") == []
     assert titles(cat, "c++") == ["Modern C++ for GPU Kernels"]
+    assert cat.count_items(tier=1) == 4
 
 
-def test_migration_indexes_an_existing_catalogue(tmp_path: Path) -> None:
+def test_a_schema_2_catalogue_upgrades_to_a_searchable_one(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     cat = Catalogue.open(path)  # the bundled guide
     cat.set_note(1, "an otter note")
     conn = cat.conn
-    # Turn it back into a schema-2 file: drop everything migration 3 created.
-    created = [
-        re.match(r"CREATE (?:VIRTUAL )?(TABLE|TRIGGER|INDEX) (\w+)", st).groups()
-        for st in m0003.statements(m0003.RESOURCE_SQL + m0003.COUNTS_SQL + m0003.ENTRY_SQL)
-        if st.startswith("CREATE")
-    ]
-    for kind, name in reversed(created):
-        conn.execute(f"DROP {kind} IF EXISTS {name}")
+    # Turn it back into a schema-2 file: drop everything migrations 3 and 4 created.
+    for name in ("search_documents_fts", "feed_entries_fts", "search_documents",
+                 "placement_counts", "resource_counts"):
+        conn.execute(f"DROP TABLE {name}")
+    for name in ("guides_order", "placements_topic_order"):
+        conn.execute(f"DROP INDEX {name}")
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
     conn.execute("DELETE FROM sqlite_stat1")
     conn.execute("DELETE FROM schema_migrations WHERE number >= 3")
     conn.execute("PRAGMA user_version = 2")
@@ -504,7 +504,7 @@ def test_migration_indexes_an_existing_catalogue(tmp_path: Path) -> None:
     assert any("schema 2" in n for n in again.notices)
     assert titles(again, "otter") == [again.item(1).title]
     assert search(again, "kv cache").total >= 5
-    assert index_matches_tables(again.conn)
+    assert index_matches_tables(again)
     again.close()
 
 
@@ -546,18 +546,25 @@ def test_inbox_entries_are_searchable(cat: Catalogue) -> None:
     assert [marked.text[s:e] for s, e in marked.spans] == ["wombat"]
 
 
-def test_entries_written_in_bulk_are_indexed_when_the_block_ends(cat: Catalogue) -> None:
+def test_entries_written_in_bulk_are_indexed(cat: Catalogue) -> None:
+    """Feed entries are indexed by triggers on their table, so a store writing them with
+    sqlite-utils' bulk inserts and upserts needs no call to have them found."""
     _add_entries(cat)
-    conn = cat.conn
-    with transaction(conn), deferred_indexing(conn):
-        conn.execute(
-            "INSERT INTO feed_entries (feed_id, identity, title, summary, sort_at, fetched_at) "
-            "SELECT id, 'bulk', 'Capybara batching', '', 'x', 'x' FROM feeds LIMIT 1")
-        conn.execute("UPDATE feed_entries SET summary = 'quokka' WHERE identity = 'id0'")
-        assert search(cat, "in:feeds capybara").total == 0  # not yet
+    feed = cat.conn.execute("SELECT id FROM feeds").fetchone()[0]
+    with transaction(cat.conn):
+        cat.db["feed_entries"].insert_all([
+            {"feed_id": feed, "identity": "bulk", "title": "Capybara batching", "summary": "",
+             "sort_at": "x", "fetched_at": "x"},
+        ])
+        first = cat.conn.execute("SELECT * FROM feed_entries WHERE identity = 'id0'").fetchone()
+        names = [d[0] for d in cat.conn.execute("SELECT * FROM feed_entries").description]
+        cat.db["feed_entries"].upsert_all([{**dict(zip(names, first, strict=True)), "summary": "quokka"}],
+                                          pk="id")
     assert search(cat, "in:feeds capybara").total == 1
     assert search(cat, "in:feeds quokka").total == 1
+    assert search(cat, "in:feeds drafts").total == 2  # the old summary is gone from the index
     assert search(cat, "in:feeds speculative decoding").total == 1
+    assert index_matches_tables(cat)
 
 
 # ---------------------------------------------------------------------------- CLI
@@ -599,12 +606,13 @@ def test_cli_search_filters_only_lists_in_guide_order(tmp_path: Path) -> None:
     runner = CliRunner()
     listed = runner.invoke(main, ["--db", str(db), "list", "--tier", "3", "--json"])
     searched = runner.invoke(main, ["--db", str(db), "search", "tier:3", "--json", "--limit", "1000"])
-    assert [i["id"] for i in json.loads(listed.output)] == [
-        r["id"] for r in json.loads(searched.output)["results"]]
+    assert [i["id"] for i in json.loads(listed.stdout)] == [
+        r["id"] for r in json.loads(searched.stdout)["results"]]
 
 
 def test_raw_input_would_raise_but_parsed_input_does_not(cat: Catalogue) -> None:
     parsed = parse_query('"a" OR (b c++')
     assert "search failed" not in " ".join(search(cat, parsed).problems)
     with pytest.raises(sqlite3.OperationalError):
-        cat.conn.execute("SELECT * FROM resource_fts WHERE resource_fts MATCH ?", ("c++",)).fetchall()
+        cat.conn.execute("SELECT * FROM search_documents_fts WHERE search_documents_fts MATCH ?",
+                         ("c++",)).fetchall()

@@ -1,5 +1,7 @@
-"""Scale support: trigger-kept progress counts agree with a fresh count after any mix of
-writes, and bench/make_catalogue.py builds the promised synthetic catalogue."""
+"""Scale support: the kept progress counts and search documents agree with a fresh
+computation after any mix of the store's writes (status, notes, re-imports that add, drop,
+move and retier items, filing from the Inbox, restores), and bench/make_catalogue.py builds
+the promised synthetic catalogue."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from tuiguide.core.backup.export import export_data
+from tuiguide.core.backup.restore import merge_export, parse_export
 from tuiguide.core.models import STATUSES, Counts
 from tuiguide.core.search.engine import search
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.core.store.connection import transaction
-from tuiguide.core.store.search_index import counts_match_tables, index_matches_tables
+from tuiguide.core.store.counts import counts_match_tables
+from tuiguide.core.store.search_index import index_matches_tables
+from tuiguide.core.store.writes import NewResource
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -82,7 +87,20 @@ def reference_guide_counts(cat: Catalogue, guide_id: int | None, tier: int | Non
 
 
 def reference_count_items(cat: Catalogue, guide_id, topic_id, tier, status) -> int:
-    where, params = cat._filters(guide_id, topic_id, tier, status, False)
+    where, params = ["p.removed_at IS NULL"], []
+    if guide_id is not None:
+        where.append("p.guide_id = ?")
+        params.append(guide_id)
+    if topic_id is not None:
+        where.append("(p.topic_id = ? OR p.section_id = ?)")
+        params += [topic_id, topic_id]
+    if tier is not None:
+        where.append("p.tier IS NULL" if tier == 0 else f"p.tier = {int(tier)}")
+    if status is not None:
+        statuses = [status] if isinstance(status, str) else list(status)
+        where.append(f"r.status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    where = " AND ".join(where)
     return cat.conn.execute(
         "SELECT count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
         f"WHERE {where}",
@@ -91,7 +109,7 @@ def reference_count_items(cat: Catalogue, guide_id, topic_id, tier, status) -> i
 
 
 def assert_counts_agree(cat: Catalogue) -> None:
-    assert counts_match_tables(cat.conn)
+    assert counts_match_tables(cat)
     guides = [None] + [g.id for g in cat.guides()]
     topics = [None] + [t.id for t in cat.topics()]
     for guide_id in guides:
@@ -173,7 +191,7 @@ def test_counts_follow_status_changes(cat: Catalogue) -> None:
     assert cat.guide_counts().done == 1 and cat.guide_counts().skipped == 1
 
 
-def test_counts_follow_reimports_and_direct_writes(cat: Catalogue) -> None:
+def test_counts_follow_reimports_filing_and_restores(cat: Catalogue) -> None:
     cat.set_status(1, "done")
     changed = GUIDE_A.replace("#### Tier 1\n", "#### Tier 2\n").replace(
         "- [Five](https://x.test/5) - E. Five.\n", "")
@@ -181,48 +199,89 @@ def test_counts_follow_reimports_and_direct_writes(cat: Catalogue) -> None:
     assert_counts_agree(cat)
     cat.import_text(GUIDE_A, source="a")
     assert_counts_agree(cat)
-    conn = cat.conn
-    with transaction(conn):
-        conn.execute("UPDATE placements SET tier = 3 WHERE id = 1")
-        conn.execute("UPDATE placements SET removed_at = 'x' WHERE id = 2")
-        conn.execute("DELETE FROM placements WHERE id = 3")
-        conn.execute("UPDATE placements SET resource_id = 6 WHERE id = 4")
+    # Filing from the Inbox: a new link, a link already placed elsewhere, a section.
+    beta, section = cat.find_topic("2"), cat.find_topic("alpha section")
+    cat.place_resource(NewResource("https://x.test/new", "https://x.test/new", "New", None, "",
+                                   "feed"), beta.id, 1)
+    cat.place_resource(NewResource("https://x.test/6", "https://x.test/6", "Six", None, "",
+                                   "feed"), section.id, None)
     assert_counts_agree(cat)
+    assert index_matches_tables(cat)
+    # A restore that changes statuses and notes.
+    data = export_data(cat)
+    data["resources"]["https://x.test/1"].update(status="skipped", status_at="2999-01-01T00:00:00Z")
+    data["resources"]["https://x.test/6"] = {"status": "reading", "status_at": "2999-01-01T00:00:00Z",
+                                            "note": {"body": "x", "updated_at": "2999-01-01T00:00:00Z"}}
+    report = merge_export(cat, parse_export(data))
+    assert report.statuses == 2 and report.notes == 1
+    assert cat.guide_counts().skipped == 1 and cat.guide_counts().reading == 1
+    assert_counts_agree(cat)
+    assert index_matches_tables(cat)
 
 
-def test_counts_survive_a_random_mix_of_writes(tmp_path: Path) -> None:
+def _retier(text: str, rng: random.Random) -> str:
+    """A random tier heading of the guide changed to another tier."""
+    heads = [i for i, line in enumerate(text.split("\n")) if line.startswith("#### Tier ")]
+    lines = text.split("\n")
+    if heads:
+        lines[rng.choice(heads)] = f"#### Tier {rng.choice([1, 2, 3])}"
+    return "\n".join(lines)
+
+
+def _move(text: str, rng: random.Random) -> str:
+    """A random item line moved to another place in the guide (another topic or tier)."""
+    lines = text.split("\n")
+    items = [i for i, line in enumerate(lines) if line.startswith("- [")]
+    line = lines.pop(rng.choice(items))
+    lines.insert(rng.choice([i for i, x in enumerate(lines) if x.startswith("- [")]), line)
+    return "\n".join(lines)
+
+
+def test_counts_and_index_survive_a_random_mix_of_writes(tmp_path: Path) -> None:
     rng = random.Random(7)
     cat = Catalogue.open(tmp_path / "mix.db", seed=False)
     texts = make_catalogue.plan_guides(300, seed=3, guides=3)
+    current = list(texts)
     for i, text in enumerate(texts):
         cat.import_text(text, source=f"g{i}")
     conn = cat.conn
     ids = [r[0] for r in conn.execute("SELECT id FROM resources")]
-    pids = [r[0] for r in conn.execute("SELECT id FROM placements")]
-    topics = [r[0] for r in conn.execute("SELECT id FROM topics")]
-    for step in range(60):
-        action = rng.choice(["status", "status", "tier", "remove", "restore", "move", "reimport"])
+    actions = ["status", "status", "note", "drop", "restore", "retier", "move", "file", "backup"]
+    for step in range(72):
+        action = rng.choice(actions)
+        k = rng.randrange(len(texts))
         if action == "status":
             cat.set_status(rng.choice(ids), rng.choice(STATUSES))
-        elif action == "reimport":
-            k = rng.randrange(len(texts))
-            lines = texts[k].split("\n")
-            kept = [ln for ln in lines if not ln.startswith("- [") or rng.random() > 0.1]
-            cat.import_text("\n".join(kept), source=f"g{k}")
+        elif action == "note":
+            cat.set_note(rng.choice(ids), rng.choice(["", "a note on kernels", "another"]))
+        elif action in ("drop", "retier", "move", "restore"):
+            if action == "drop":
+                lines = current[k].split("\n")
+                current[k] = "\n".join(
+                    ln for ln in lines if not ln.startswith("- [") or rng.random() > 0.1)
+            elif action == "retier":
+                current[k] = _retier(current[k], rng)
+            elif action == "move":
+                current[k] = _move(current[k], rng)
+            else:
+                current[k] = texts[k]
+            cat.import_text(current[k], source=f"g{k}")
+        elif action == "file":
+            topic = rng.choice([t for t in cat.topics() if t.guide_id == k + 1] or cat.topics())
+            url = rng.choice([f"https://inbox.test/{step}", *[
+                r[0] for r in conn.execute("SELECT url FROM resources ORDER BY random() LIMIT 1")]])
+            cat.place_resource(NewResource(url, url, f"Filed {step}", None, "", "feed"), topic.id,
+                               rng.choice([None, 1, 2, 3]))
         else:
-            pid = rng.choice(pids)
-            sql = {
-                "tier": ("UPDATE placements SET tier = ? WHERE id = ?", (rng.choice([None, 1, 2, 3]), pid)),
-                "remove": ("UPDATE placements SET removed_at = 'x' WHERE id = ?", (pid,)),
-                "restore": ("UPDATE placements SET removed_at = NULL WHERE id = ?", (pid,)),
-                "move": ("UPDATE OR IGNORE placements SET topic_id = ? WHERE id = ?", (rng.choice(topics), pid)),
-            }[action]
-            with transaction(conn):
-                conn.execute(*sql)
-        if step % 10 == 9:
-            assert counts_match_tables(conn), f"after step {step} ({action})"
+            data = export_data(cat)
+            for res in list(data["resources"].values())[:5]:
+                res.update(status=rng.choice(STATUSES), status_at=f"2999-01-{1 + step // 24:02d}T{step % 24:02d}:00:00Z")
+            merge_export(cat, parse_export(data))
+        if step % 8 == 7:
+            assert counts_match_tables(cat), f"after step {step} ({action})"
+            assert index_matches_tables(cat), f"after step {step} ({action})"
     assert_counts_agree(cat)
-    assert index_matches_tables(conn)
+    assert index_matches_tables(cat)
     cat.close()
 
 
@@ -257,8 +316,8 @@ def test_make_catalogue_builds_the_promised_shape(tmp_path: Path) -> None:
     sections = conn.execute("SELECT count(*) FROM topics WHERE parent_id IS NOT NULL").fetchone()[0]
     assert sections > 0
     # Derived data is complete and searchable.
-    assert index_matches_tables(conn)
-    assert counts_match_tables(conn)
+    assert index_matches_tables(cat)
+    assert counts_match_tables(cat)
     assert search(cat, "kernel").total > 0
     assert search(cat, "in:notes").total == 100
     cat.close()

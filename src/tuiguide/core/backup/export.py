@@ -14,13 +14,13 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuiguide import __version__
 from tuiguide.core.errors import UserError
+from tuiguide.core.store import backup as store
+from tuiguide.core.store.backup import JournalRow
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
@@ -72,40 +72,7 @@ def note_block(body: str, indent: str = "  ") -> list[str]:
     return [f"{indent}> {line}".rstrip() for line in lines]
 
 
-@dataclass(frozen=True)
-class _Row:
-    resource_id: int
-    title: str
-    link: str
-    author: str | None
-    status: str
-    status_at: str | None
-    started_at: str | None
-    finished_at: str | None
-    note: str | None
-    topic_id: int
-    topic_label: str
-    section: str | None
-    tier: int | None
-
-
-def _guide_rows(catalogue: Catalogue, guide_id: int) -> Iterator[_Row]:
-    rows = catalogue.conn.execute(
-        "SELECT r.id, COALESCE(p.title, r.title), r.link, COALESCE(p.author, r.author), "
-        "r.status, r.status_at, r.started_at, r.finished_at, n.body, t.id, "
-        "CASE WHEN t.number IS NOT NULL THEN t.number || '. ' || t.title ELSE t.title END, "
-        "s.title, p.tier "
-        "FROM placements p JOIN resources r ON r.id = p.resource_id "
-        "JOIN topics t ON t.id = p.topic_id LEFT JOIN topics s ON s.id = p.section_id "
-        "LEFT JOIN notes n ON n.resource_id = r.id "
-        "WHERE p.guide_id = ? AND p.removed_at IS NULL ORDER BY t.position, p.position, p.id",
-        (guide_id,),
-    )
-    for row in rows:
-        yield _Row(*row)
-
-
-def _item_lines(row: _Row, noted_in: dict[int, str]) -> list[str]:
+def _item_lines(row: JournalRow, noted_in: dict[int, str]) -> list[str]:
     box = "x" if row.status == "done" else " "
     title = md_escape(row.title) or md_escape(row.link)
     text = f"- [{box}] [{title}]({md_url(row.link)})"
@@ -137,7 +104,7 @@ def markdown_journal(catalogue: Catalogue) -> str:
         )
         topic = section = tier = None
         first_in_block = True
-        for row in _guide_rows(catalogue, guide.id):
+        for row in store.journal_rows(catalogue, guide.id):
             if row.topic_id != topic:
                 topic, section, tier = row.topic_id, None, None
                 out += ["", f"## {md_escape(row.topic_label)}"]
@@ -173,52 +140,20 @@ def _join_lines(lines: list[str]) -> str:
 
 def _other_resources(catalogue: Catalogue, noted_in: dict[int, str]) -> list[str]:
     """Resources outside every guide (feeds, restores) that the user touched."""
-    rows = catalogue.conn.execute(
-        "SELECT r.id, r.title, r.link, r.author, r.status, r.status_at, r.started_at, "
-        "r.finished_at, n.body, 0, 'Other resources', NULL, NULL "
-        "FROM resources r LEFT JOIN notes n ON n.resource_id = r.id "
-        "WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.resource_id = r.id "
-        "AND p.removed_at IS NULL) AND (r.status <> 'todo' OR n.body IS NOT NULL) "
-        "ORDER BY r.url"
-    ).fetchall()
+    rows = store.unplaced_journal_rows(catalogue, "Other resources")
     if not rows:
         return []
     out = ["", "# Other resources", ""]
     for row in rows:
-        out += _item_lines(_Row(*row), noted_in)
+        out += _item_lines(row, noted_in)
     return out
 
 
 # ---------------------------------------------------------------------- JSON
-def _table_columns(catalogue: Catalogue, table: str) -> set[str]:
-    return {row[1] for row in catalogue.conn.execute(f"PRAGMA table_info({table})")}
-
-
-def _deleted_notes(catalogue: Catalogue) -> dict[int, str]:
-    """Resources whose note was deleted (no note now, last note event a delete) -> when."""
-    rows = catalogue.conn.execute(
-        "SELECT e.resource_id, e.at, e.value FROM events e "
-        "WHERE e.kind = 'note' AND e.resource_id IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.resource_id = e.resource_id) "
-        "ORDER BY e.resource_id, e.at, e.id"
-    ).fetchall()
-    last: dict[int, tuple[str, str]] = {}
-    for rid, at, value in rows:
-        last[rid] = (at, value)
-    return {rid: at for rid, (at, value) in last.items() if value == "delete"}
-
-
 def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict[str, Any]:
     """Everything the user created, keyed by normalised URL (see :mod:`tuiguide.core.backup.restore`)."""
-    deleted = _deleted_notes(catalogue)
-    rows = catalogue.conn.execute(
-        "SELECT r.id, r.url, r.link, r.title, r.author, r.origin, r.status, r.status_at, "
-        "r.started_at, r.finished_at, n.body, n.created_at, n.updated_at "
-        "FROM resources r LEFT JOIN notes n ON n.resource_id = r.id "
-        "WHERE r.status_at IS NOT NULL OR n.resource_id IS NOT NULL "
-        "OR EXISTS (SELECT 1 FROM events e WHERE e.resource_id = r.id) "
-        "ORDER BY r.url"
-    ).fetchall()
+    deleted = store.deleted_notes(catalogue)
+    rows = store.worked_on(catalogue)
     resources: dict[str, Any] = {}
     for (rid, url, link, title, author, origin, status, status_at, started, finished,
          body, created, updated) in rows:
@@ -240,10 +175,7 @@ def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict
         }
     events = [
         {"url": url, "kind": kind, "value": value, "previous": previous, "at": at}
-        for url, kind, value, previous, at in catalogue.conn.execute(
-            "SELECT r.url, e.kind, e.value, e.previous, e.at FROM events e "
-            "JOIN resources r ON r.id = e.resource_id ORDER BY e.at, r.url, e.kind, e.id"
-        )
+        for url, kind, value, previous, at in store.event_log(catalogue)
     ]
     data: dict[str, Any] = {
         "format": EXPORT_FORMAT,
@@ -252,17 +184,11 @@ def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict
         "exported_at": exported_at or catalogue.now(),
         "resources": resources,
         "events": events,
-        "feeds": [],
+        "feeds": [
+            {"url": url, "link": link, "title": title}
+            for url, link, title in store.followed_feeds(catalogue)
+        ],
     }
-    columns = _table_columns(catalogue, "feeds")
-    if {"url", "title"} <= columns:
-        link = "link" if "link" in columns else "url"
-        data["feeds"] = [
-            {"url": url, "link": flink, "title": title}
-            for url, flink, title in catalogue.conn.execute(
-                f"SELECT url, {link}, title FROM feeds ORDER BY url"
-            )
-        ]
     return data
 
 

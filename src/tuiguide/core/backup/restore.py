@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
 from tuiguide.core.errors import UserError, read_user_file
 from tuiguide.core.models import STATUSES
-from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.backup import RestoreWriter, feed_columns, restoring
 from tuiguide.core.text.urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
@@ -281,98 +281,51 @@ def _newer(theirs: str | None, ours: str | None) -> bool:
     return theirs is not None and (ours is None or theirs > ours)
 
 
-def _local_note_at(catalogue: Catalogue, rid: int) -> tuple[str | None, bool]:
-    """When our note last changed, and whether we have one (a deletion counts as a change)."""
-    row = catalogue.conn.execute(
-        "SELECT updated_at FROM notes WHERE resource_id = ?", (rid,)
-    ).fetchone()
-    if row:
-        return row[0], True
-    row = catalogue.conn.execute(
-        "SELECT max(at) FROM events WHERE resource_id = ? AND kind = 'note' AND value = 'delete'",
-        (rid,),
-    ).fetchone()
-    return row[0], False
-
-
-def _ensure_resource(catalogue: Catalogue, res: ResourceIn, report: RestoreReport) -> int:
-    row = catalogue.conn.execute("SELECT id FROM resources WHERE url = ?", (res.url,)).fetchone()
-    if row:
-        return row[0]
-    now = catalogue.now()
-    report.created += 1
-    return catalogue.conn.execute(
-        "INSERT INTO resources (url, link, title, author, origin, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, 'restore', ?, ?)",
-        (res.url, res.link, res.title, res.author, now, now),
-    ).lastrowid
-
-
-def _merge_status(catalogue: Catalogue, rid: int, res: ResourceIn, report: RestoreReport) -> None:
-    ours = catalogue.conn.execute(
-        "SELECT status_at FROM resources WHERE id = ?", (rid,)
-    ).fetchone()[0]
-    if _newer(res.status_at, ours):
-        catalogue.conn.execute(
-            "UPDATE resources SET status = ?, status_at = ?, started_at = ?, finished_at = ? "
-            "WHERE id = ?",
-            (res.status, res.status_at, res.started_at, res.finished_at, rid),
-        )
+def _merge_resource(writer: RestoreWriter, res: ResourceIn, report: RestoreReport) -> int:
+    rid = writer.resource_id(res.url)
+    if rid is None:
+        rid = writer.add_resource(res.url, res.link, res.title, res.author)
+        report.created += 1
+    if _newer(res.status_at, writer.status_at(rid)):
+        writer.set_status(rid, res.status, res.status_at, res.started_at, res.finished_at)
         report.statuses += 1
-
-
-def _merge_note(catalogue: Catalogue, rid: int, res: ResourceIn, report: RestoreReport) -> None:
     note = res.note
-    if note is None:
-        return
-    ours_at, have = _local_note_at(catalogue, rid)
-    if not _newer(note.updated_at, ours_at):
-        return
-    if note.body.strip():
-        catalogue.conn.execute(
-            "INSERT INTO notes (resource_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (resource_id) DO UPDATE SET body = excluded.body, "
-            "updated_at = excluded.updated_at",
-            (rid, note.body, note.created_at or note.updated_at, note.updated_at),
-        )
-        report.notes += 1
-    elif have:
-        catalogue.conn.execute("DELETE FROM notes WHERE resource_id = ?", (rid,))
-        report.notes_deleted += 1
+    if note is not None:
+        ours_at, have = writer.note_changed_at(rid)
+        if _newer(note.updated_at, ours_at):
+            if note.body.strip():
+                writer.set_note(rid, note.body, note.created_at or note.updated_at,
+                                note.updated_at)
+                report.notes += 1
+            elif have:
+                writer.delete_note(rid)
+                report.notes_deleted += 1
+    return rid
 
 
-def _add_event(catalogue: Catalogue, ids: dict[str, int], ev: EventIn, report: RestoreReport) -> None:
+def _add_event(writer: RestoreWriter, ids: dict[str, int], ev: EventIn, report: RestoreReport) -> None:
     rid = ids.get(ev.url)
     if rid is None:
-        row = catalogue.conn.execute("SELECT id FROM resources WHERE url = ?", (ev.url,)).fetchone()
-        if row is None:
+        rid = writer.resource_id(ev.url)
+        if rid is None:
             return  # an event for a resource the file does not describe: nothing to attach to
-        rid = ids[ev.url] = row[0]
-    exists = catalogue.conn.execute(
-        "SELECT 1 FROM events WHERE resource_id = ? AND kind = ? AND value IS ? AND at = ?",
-        (rid, ev.kind, ev.value, ev.at),
-    ).fetchone()
-    if not exists:
-        catalogue.conn.execute(
-            "INSERT INTO events (resource_id, kind, value, previous, at) VALUES (?, ?, ?, ?, ?)",
-            (rid, ev.kind, ev.value, ev.previous, ev.at),
-        )
+        ids[ev.url] = rid
+    if writer.add_event(rid, ev.kind, ev.value, ev.previous, ev.at):
         report.events += 1
 
 
-def _merge_feeds(catalogue: Catalogue, feeds: list[FeedIn], report: RestoreReport) -> None:
+def _merge_feeds(writer: RestoreWriter, feeds: list[FeedIn], report: RestoreReport) -> None:
     if not feeds:
         return
-    info = catalogue.conn.execute("PRAGMA table_info(feeds)").fetchall()
-    columns = {row[1] for row in info}
-    now = catalogue.now()
+    info = feed_columns(writer.catalogue)
+    columns = {name for name, _, _ in info}
+    now = writer.catalogue.now()
     supplied = {"url", "link", "title", "created_at", "updated_at"} & columns
-    required = {row[1] for row in info if row[3] and row[4] is None and not row[5]}
+    required = {name for name, needed, has_default in info if needed and not has_default}
     if "url" not in columns or not required <= supplied:
         report.feeds_skipped = len(feeds)
         report.warnings.append("this catalogue cannot hold followed feeds; feeds not restored")
         return
-    names = sorted(supplied)
     for feed in feeds:
         link = next((u for u in (feed.link, feed.url) if is_openable(u)), None)
         if link is None:
@@ -382,27 +335,22 @@ def _merge_feeds(catalogue: Catalogue, feeds: list[FeedIn], report: RestoreRepor
         key = normalise_url(link)
         values = {"url": key, "link": link, "title": feed.title,
                   "created_at": now, "updated_at": now}
-        if catalogue.conn.execute("SELECT 1 FROM feeds WHERE url = ?", (key,)).fetchone():
+        if writer.has_feed(key):
             continue
-        catalogue.conn.execute(
-            f"INSERT INTO feeds ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            [values[n] for n in names],
-        )
+        writer.add_feed({name: values[name] for name in supplied})
         report.feeds += 1
 
 
 def merge_export(catalogue: Catalogue, export: ExportFile) -> RestoreReport:
     """Apply a checked export in one transaction (all of it or nothing)."""
     report = RestoreReport(resources=len(export.resources))
-    with transaction(catalogue.conn):
+    with restoring(catalogue) as writer:
         ids: dict[str, int] = {}
         for url, res in export.resources.items():
-            rid = ids[url] = _ensure_resource(catalogue, res, report)
-            _merge_status(catalogue, rid, res, report)
-            _merge_note(catalogue, rid, res, report)
+            ids[url] = _merge_resource(writer, res, report)
         for ev in export.events:
-            _add_event(catalogue, ids, ev, report)
-        _merge_feeds(catalogue, export.feeds, report)
+            _add_event(writer, ids, ev, report)
+        _merge_feeds(writer, export.feeds, report)
     return report
 
 

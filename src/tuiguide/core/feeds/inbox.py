@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tuiguide.core.errors import UserError
 from tuiguide.core.models import Item
 from tuiguide.core.store.connection import transaction
+from tuiguide.core.store.writes import NewResource
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -172,52 +173,14 @@ def file_entry(cat: Catalogue, entry_id: int, topic_id: int, tier: int | None) -
             raise UserError(
                 f"entry {entry_id} has no web link ({shown}); only http(s) links can be filed"
             )
-        topic = conn.execute(
-            "SELECT id, guide_id, parent_id FROM topics WHERE id = ? AND removed_at IS NULL",
-            (topic_id,),
-        ).fetchone()
-        if topic is None:
-            raise UserError(f"no topic with ID {topic_id}; see 'tuiguide topics'")
-        section_id = None
-        if topic[2] is not None:  # a sub-section: place under its topic
-            section_id, topic_id = topic_id, topic[2]
-        guide_id = topic[1]
         description = entry.summary
         if len(description) > _DESCRIPTION_LIMIT:
             description = description[: _DESCRIPTION_LIMIT - 1].rstrip() + "…"
-        found = conn.execute("SELECT id FROM resources WHERE url = ?", (entry.url,)).fetchone()
-        if found:
-            resource_id = found[0]
-        else:
-            resource_id = conn.execute(
-                "INSERT INTO resources (url, link, title, author, description, origin, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'feed', ?, ?)",
-                (entry.url, entry.link, entry.title, entry.author, description, now, now),
-            ).lastrowid
-        placed = conn.execute(
-            "SELECT id, removed_at FROM placements WHERE topic_id = ? AND resource_id = ?",
-            (topic_id, resource_id),
-        ).fetchone()
-        position = conn.execute(
-            "SELECT COALESCE(max(position) + 1, 0) FROM placements WHERE topic_id = ?",
-            (topic_id,),
-        ).fetchone()[0]
-        if placed is None:
-            placement_id = conn.execute(
-                "INSERT INTO placements (resource_id, guide_id, topic_id, section_id, tier, "
-                "position, title, author, description, added_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (resource_id, guide_id, topic_id, section_id, tier, position, entry.title,
-                 entry.author, description, now, now),
-            ).lastrowid
-        else:
-            placement_id = placed[0]
-            conn.execute(
-                "UPDATE placements SET tier = ?, section_id = ?, removed_at = NULL, "
-                "position = CASE WHEN removed_at IS NULL THEN position ELSE ? END, "
-                "updated_at = ? WHERE id = ?",
-                (tier, section_id, position, now, placement_id),
-            )
+        resource_id, placement_id = cat.place_resource(
+            NewResource(entry.url, entry.link, entry.title, entry.author, description, "feed"),
+            topic_id,
+            tier,
+        )
         conn.execute(
             "UPDATE feed_entries SET state = 'filed', state_at = ?, resource_id = ? WHERE id = ?",
             (now, resource_id, entry_id),

@@ -8,7 +8,6 @@ others: its error, status and backoff are recorded on its row for the user to se
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -27,7 +26,6 @@ from tuiguide.core.feeds.fetch import (
     run_fetches,
 )
 from tuiguide.core.store.connection import transaction
-from tuiguide.core.store.search_index import deferred_indexing
 from tuiguide.core.text.urls import is_openable, normalise_url
 
 if TYPE_CHECKING:
@@ -414,11 +412,8 @@ def _store_entries(cat: Catalogue, feed_id: int, entries: Iterable[ParsedEntry],
             conn.execute(f"SELECT url, id FROM resources WHERE url IN ({marks})", chunk)
         )
 
-    # New entries are indexed for search in one statement at the end (search_index.py);
-    # a feed with nothing new writes nothing beyond its changed rows.
-    fresh = any(e.identity not in known for e in entries)
-    with deferred_indexing(conn) if fresh else contextlib.nullcontext():
-        return _write_entries(conn, feed_id, entries, now, known, rows_with_url, resources)
+    # (the search index follows feed_entries by its own triggers)
+    return _write_entries(conn, feed_id, entries, now, known, rows_with_url, resources)
 
 
 def _write_entries(

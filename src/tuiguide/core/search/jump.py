@@ -1,7 +1,7 @@
 """Jump anywhere: what the command palette offers for a few typed letters.
 
 Guides and topics are few (tens to hundreds): they are matched fuzzily in Python, the way
-palettes do (the letters in order, preferring word starts and runs). Resources can be 50k:
+palettes do (the letters in order, preferring word starts and runs). Resources can be many:
 they come from the full-text index, every typed word matched as a prefix of a title word,
 ranked by bm25. Each target carries its display text (cleaned) and the spans to highlight.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tuiguide.core.search.engine import Marked, Term, highlight_spans, tokens
+from tuiguide.core.search.highlight import Marked, highlight_spans
+from tuiguide.core.search.query import Term, tokens
+from tuiguide.core.store import search as store
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 MAX_TOPICS = 8
 MIN_FUZZY = 2.0  # per letter: scattered letters (1 each) do not count as a match
-RANKED_CANDIDATES = 2000  # rank at most this many title matches (bounded cost at 50k)
+RANKED_CANDIDATES = 2000  # rank at most this many title matches (a bounded cost at any size)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def fuzzy_spans(query: str, text: str) -> tuple[float, list[tuple[int, int]]] | 
     best: tuple[float, list[int]] | None = None
     # Try each place the first letter occurs; keep the best greedy walk from there.
     for start in [i for i, ch in enumerate(low) if ch == q[0]][:20]:
-        positions, i, score = [], start, 0.0
+        positions: list[int] = []
+        i, score = start, 0.0
         for ch in q:
             found = low.find(ch, i)
             if found < 0:
@@ -79,24 +82,19 @@ def jump_targets(catalogue: Catalogue, text: str, *, limit: int = 20) -> list[Ju
     text = (text or "")[:200]
     if not text.strip():
         return []
-    conn = catalogue.conn
     places: list[JumpTarget] = []
-    for gid, title in conn.execute("SELECT id, title FROM guides ORDER BY position, id"):
-        shown = clean_text(title)
+    for guide in catalogue.guides():
+        gid, shown = guide.id, clean_text(guide.title)
         found = fuzzy_spans(text, shown)
         if found:
             places.append(JumpTarget("guide", gid, Marked(shown, tuple(found[1])), "Guide",
                                      found[0] + 0.5, gid))
-    for tid, gid, number, title, guide in conn.execute(
-        "SELECT t.id, t.guide_id, t.number, t.title, g.title FROM topics t "
-        "JOIN guides g ON g.id = t.guide_id WHERE t.removed_at IS NULL "
-        "ORDER BY g.position, g.id, t.position"
-    ):
+    for tid, gid, number, title, guide_title in store.topic_labels(catalogue):
         shown = clean_text(f"{number}. {title}" if number else title)
         found = fuzzy_spans(text, shown)
         if found:
             places.append(JumpTarget("topic", tid, Marked(shown, tuple(found[1])),
-                                     f"Topic · {clean_text(guide)}", found[0], gid))
+                                     f"Topic · {clean_text(guide_title)}", found[0], gid))
     places.sort(key=lambda t: -t.score)
     out = places[:MAX_TOPICS]
     out += _resources(catalogue, text, limit - len(out))
@@ -109,13 +107,9 @@ def _resources(catalogue: Catalogue, text: str, limit: int) -> list[JumpTarget]:
         return []
     terms = [Term(w, (w,), prefix=True) for w in words]
     match = "{title} : (" + " ".join(t.fts() for t in terms) + ")"
-    conn = catalogue.conn
-    # The best of the first RANKED_CANDIDATES matches (in catalogue order): rank is computed
-    # only for the rows read, so a one-letter query costs the same at 50k as at 300.
-    rows = conn.execute(
-        "SELECT rowid, rank FROM resource_fts WHERE resource_fts MATCH ? LIMIT ?",
-        (match, RANKED_CANDIDATES),
-    ).fetchall()
+    # The best of the first RANKED_CANDIDATES matches (in catalogue order): a one-letter
+    # query costs the same at any size.
+    rows = store.first_matches(catalogue, match, RANKED_CANDIDATES)
     rows.sort(key=lambda r: (r[1], r[0]))
     out = []
     for rid, rank in rows[:limit]:

@@ -85,22 +85,13 @@ def connect(path: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    # Sorts and temporary B-trees in memory, not in a temp file: the search index build of a
-    # 50k-item import sorts every row (~0.2 s saved); the app's own sorts are small.
+    # The full-text indexes follow their tables through triggers (sqlite-utils'): a row an
+    # INSERT OR REPLACE replaces must fire its delete trigger too, on every connection.
+    conn.execute("PRAGMA recursive_triggers = ON")
+    # Sorts and temporary B-trees in memory, not in a temp file: building the search index
+    # for a large import sorts every row; the app's own sorts are small.
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
-
-
-@contextmanager
-def bulk_write_settings(conn: sqlite3.Connection, cache_mb: int = 64) -> Iterator[None]:
-    """For one large write (a guide import): a bigger page cache (50k-row inserts into five
-    indexes, ~0.2 s of a 3 s import), the connection's own size back afterwards."""
-    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = {-cache_mb * 1024}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 @contextmanager
@@ -129,13 +120,6 @@ def _schema_state(conn: sqlite3.Connection, path: Path) -> int:
             f"{path}: an SQLite database, but not a tuiguide catalogue; pass --db with another path"
         )
     return version
-
-
-def open_database(path: Path | str, *, notices: list[str] | None = None, migrate: bool = True):
-    """:func:`open_connection` wrapped in a ``sqlite_utils.Database``."""
-    import sqlite_utils
-
-    return sqlite_utils.Database(open_connection(path, notices=notices, migrate=migrate))
 
 
 def open_connection(

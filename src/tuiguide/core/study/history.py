@@ -1,52 +1,22 @@
-"""The activity log: every status change and note edit, with its time (the events table)."""
+"""The activity log: every status change and note edit, with its time; ``--since`` parsing."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
+from tuiguide.core.models import Event
+from tuiguide.core.store import history as store
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
+__all__ = ["Event", "STAMP_FORMAT", "events", "parse_since", "to_utc_stamp"]
+
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    at: str  # UTC, YYYY-MM-DDTHH:MM:SSZ
-    resource_id: int | None
-    url: str | None
-    title: str | None
-    kind: str  # 'status' | 'note' (other helpers may add kinds)
-    value: str | None
-    previous: str | None
-
-    @property
-    def summary(self) -> str:
-        """What happened, in a few words (the title is shown beside it)."""
-        if self.kind == "status":
-            return f"{self.previous or 'todo'} → {self.value}"
-        if self.kind == "note":
-            return "note deleted" if self.value == "delete" else "note edited"
-        return f"{self.kind} {self.value or ''}".strip()
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": self.at,
-            "resource_id": self.resource_id,
-            "url": self.url,
-            "title": self.title,
-            "kind": self.kind,
-            "value": self.value,
-            "previous": self.previous,
-        }
 
 
 def to_utc_stamp(moment: datetime) -> str:
@@ -98,22 +68,6 @@ def events(
     oldest_first: bool = False,
 ) -> list[Event]:
     """Events at or after ``since`` (a UTC stamp), newest first unless ``oldest_first``."""
-    where: list[str] = []
-    params: list[Any] = []
-    if since is not None:
-        where.append("e.at >= ?")
-        params.append(since)
-    if resource_id is not None:
-        where.append("e.resource_id = ?")
-        params.append(resource_id)
-    order = "ASC" if oldest_first else "DESC"
-    sql = (
-        "SELECT e.id, e.at, e.resource_id, r.url, r.title, e.kind, e.value, e.previous "
-        "FROM events e LEFT JOIN resources r ON r.id = e.resource_id"
-        + (f" WHERE {' AND '.join(where)}" if where else "")
-        + f" ORDER BY e.at {order}, e.id {order}"
+    return store.events(
+        catalogue, since=since, limit=limit, resource_id=resource_id, oldest_first=oldest_first
     )
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [Event(*row) for row in catalogue.conn.execute(sql, params).fetchall()]

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import STATUSES, Counts
+from tuiguide.core.store import history as store
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -115,41 +116,15 @@ def week_start(day: date) -> date:
 
 
 # ---------------------------------------------------------------------- queries
-def _guide_filter(guide_id: int | None, column: str = "r.id") -> tuple[str, list[Any]]:
-    if guide_id is None:
-        return "", []
-    return (
-        f" AND {column} IN (SELECT resource_id FROM placements "
-        "WHERE guide_id = ? AND removed_at IS NULL)",
-        [guide_id],
-    )
-
-
 def finished_stamps(catalogue: Catalogue, guide_id: int | None = None) -> list[str]:
     """When each resource that is done now was last marked done (UTC stamps)."""
-    where, params = _guide_filter(guide_id)
-    rows = catalogue.conn.execute(
-        "SELECT COALESCE((SELECT max(e.at) FROM events e WHERE e.resource_id = r.id "
-        "AND e.kind = 'status' AND e.value = 'done'), r.finished_at, r.status_at) "
-        f"FROM resources r WHERE r.status = 'done'{where}",
-        params,
-    ).fetchall()
-    return [row[0] for row in rows if row[0]]
+    return store.finished_stamps(catalogue, guide_id)
 
 
 def tier_counts(catalogue: Catalogue, guide_id: int | None = None) -> dict[int | None, Counts]:
     """Distinct resources per tier and status (a resource in two tiers counts in both)."""
-    where, params = "p.removed_at IS NULL", []
-    if guide_id is not None:
-        where += " AND p.guide_id = ?"
-        params.append(guide_id)
-    rows = catalogue.conn.execute(
-        "SELECT p.tier, r.status, count(DISTINCT r.id) FROM placements p "
-        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY 1, 2",
-        params,
-    ).fetchall()
     out: dict[int | None, Counts] = {}
-    for tier, status, n in rows:
+    for tier, status, n in store.resources_per_tier(catalogue, guide_id):
         if status in STATUSES:
             out.setdefault(tier, Counts()).add(status, n)
     return dict(sorted(out.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)))

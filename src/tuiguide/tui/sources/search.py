@@ -37,6 +37,7 @@ from tuiguide.tui.sources.inbox import InboxSource
 from tuiguide.tui.widgets import render
 from tuiguide.tui.widgets.item_list import PAGE_SIZE
 from tuiguide.tui.widgets.render import GLYPH_STYLES, GLYPHS, TITLE_STYLES, fit, safe, tier_label
+from tuiguide.views.marked import marked_text
 
 SEARCH_KEY = "search"
 MATCH_STYLE = "bold reverse"
@@ -223,7 +224,7 @@ def search_row(item: Item, terms: Sequence[Term], width: int) -> Text:
     row = Text(" ")
     row.append_text(glyph)
     row.append(" ")
-    row.append_text(fit(title.to_text(MATCH_STYLE, TITLE_STYLES.get(item.status, "")), title_width))
+    row.append_text(fit(marked_text(title, MATCH_STYLE, TITLE_STYLES.get(item.status, "")), title_width))
     if side_width:
         row.append("  ")
         row.append_text(fit(_side_column(item, terms, title, side_width), side_width))
@@ -239,20 +240,20 @@ def _side_column(item: Item, terms: Sequence[Term], title: Marked, width: int) -
         for name in ("description", "note"):
             found = snippet(getattr(item, name), terms, max(width, 12), name)
             if found is not None:
-                return found.to_text(MATCH_STYLE, "italic dim")
-    return author.to_text(MATCH_STYLE, "dim")
+                return marked_text(found, MATCH_STYLE, "italic dim")
+    return marked_text(author, MATCH_STYLE, "dim")
 
 
 def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True) -> RenderableType:
     """The detail pane for a result: as in the browse list, with the matches highlighted in
     the title, author, description and (shown as plain text when it matched) the note."""
     head = Text()
-    head.append_text(mark(item.title, terms, field_name="title", limit=2000).to_text(MATCH_STYLE, "bold"))
+    head.append_text(marked_text(mark(item.title, terms, field_name="title", limit=2000), MATCH_STYLE, "bold"))
     head.append("\n")
     head.append_text(safe(item.link, limit=2000, style="underline cyan"))
     if item.author:
         head.append("\nby ", style="dim")
-        head.append_text(mark(item.author, terms, field_name="author", limit=300).to_text(MATCH_STYLE))
+        head.append_text(marked_text(mark(item.author, terms, field_name="author", limit=300), MATCH_STYLE))
     head.append("\n")
     head.append_text(render.where_line(item, show_guide=show_guide))
     head.append("\n")
@@ -261,7 +262,7 @@ def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True)
     if item.description:
         parts.append(Text())
         parts.append(
-            mark(item.description, terms, field_name="description", multiline=True).to_text(MATCH_STYLE)
+            marked_text(mark(item.description, terms, field_name="description", multiline=True), MATCH_STYLE)
         )
     if item.note.strip():
         parts.append(Text())
@@ -269,7 +270,7 @@ def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True)
         parts.append(Rule(Text(f"Note{f' · {when}' if when else ''}"), align="left", style="dim"))
         note = mark(item.note, terms, field_name="note", multiline=True, limit=render.NOTE_DETAIL_CHARS)
         if note.spans:
-            parts.append(note.to_text(MATCH_STYLE))
+            parts.append(marked_text(note, MATCH_STYLE))
         else:
             parts.extend(render.note_detail(item.note))
     return Group(*parts)
