@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
-from rich.style import Style
 from textual.app import App
-from textual.strip import Strip
 
 from tuiguide.core.store.catalogue import Catalogue
 
@@ -57,10 +53,11 @@ def down_to_topic(n: int) -> tuple[str, ...]:
     Features add nodes above the guide (Up next, All items, Inbox, Notes...): count them
     rather than hard-coding how many there are.
     """
-    import tuiguide.tui.app  # noqa: F401 (registers every feature's nodes)
-    from tuiguide.tui.sources.base import SPECIAL_NODES
+    from tuiguide.tui.screens.browse import BrowseScreen
+    from tuiguide.tui.sources.base import BASE_NODES
 
-    return ("j",) * (len(SPECIAL_NODES) + n)
+    features = [feature() for feature in BrowseScreen.FEATURES]
+    return ("j",) * (len(BASE_NODES) + sum(len(f.nodes()) for f in features) + n)
 
 
 def make_catalogue(path: Path, text: str = SMALL_GUIDE) -> Path:
@@ -85,25 +82,6 @@ def terminal_output(app: App) -> str:
     return update.render_segments(app.console)
 
 
-def cells(strip: Strip) -> list[tuple[str, Style]]:
-    """Each cell's character and style (no style and the null style look the same)."""
-    null = Style.null()
-    return [(char, segment.style or null) for segment in strip for char in segment.text]
-
-
-def count_lines_drawn(monkeypatch: pytest.MonkeyPatch, widget_class: type) -> list[int]:
-    """The ``y`` of every line ``widget_class.render_line`` draws from now on."""
-    drawn: list[int] = []
-    real = widget_class.render_line
-
-    def counting(self: Any, y: int) -> Strip:
-        drawn.append(y)
-        return real(self, y)
-
-    monkeypatch.setattr(widget_class, "render_line", counting)
-    return drawn
-
-
 def big_guide(rows: int) -> str:
     lines = ["# Big Guide", "", "Many links.", ""]
     per_topic = rows // 10
@@ -115,3 +93,12 @@ def big_guide(rows: int) -> str:
             n += 1
         lines.append("")
     return "\n".join(lines)
+
+
+async def settle_keys(pilot) -> None:
+    """Wait until the footer shows the keys of the list now shown (it follows once the list
+    has stayed for ``KEYS_SETTLE`` seconds)."""
+    from tuiguide.tui.screens.browse import KEYS_SETTLE
+
+    await pilot.pause(KEYS_SETTLE + 0.2)
+    await pilot.pause()

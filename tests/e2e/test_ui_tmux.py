@@ -88,12 +88,17 @@ def test_a_bad_catalogue_is_one_line_not_a_traceback(tmp_path: Path, terminal: T
     assert terminal.flag("alternate_on") == "0"
 
 
-def test_exit_after_ready_paints_one_frame_with_data(tmp_path: Path, terminal: Terminal) -> None:
-    """TUIGUIDE_EXIT_AFTER_READY=1 (benchmarks): paint the first frame with data, then leave."""
+def test_ctrl_q_quits_from_anywhere_and_prints_nothing(tmp_path: Path, terminal: Terminal) -> None:
+    """The first frame shows the guide; ctrl+q (the app's priority key) quits even from the
+    help screen, exit status 0, the terminal back as it was and nothing printed."""
     db = make_catalogue(tmp_path / "ready.db")
     log = tmp_path / "pane-output.log"
     terminal.run("pipe-pane", "-o", "-t", "t", f"cat >> {log}")
-    terminal.type_line(f"TUIGUIDE_EXIT_AFTER_READY=1 {COMMAND} --db {db}; echo status=$?")
+    terminal.type_line(f"{COMMAND} --db {db}; echo status=$?")
+    terminal.wait_for(lambda s: "Test Guide" in s and "Alpha one" in s, "the guide on screen")
+    terminal.keys("?")
+    terminal.wait_for(lambda s: "This list of keys" in s, "the help screen")
+    terminal.keys("C-q")
     screen = terminal.wait_for(
         lambda s: any(line.startswith("status=") for line in s.splitlines()), "the app to exit"
     )
@@ -104,3 +109,17 @@ def test_exit_after_ready_paints_one_frame_with_data(tmp_path: Path, terminal: T
     terminal.run("pipe-pane", "-t", "t")
     painted = log.read_text(errors="replace")
     assert "Alpha one" in painted and "Test Guide" in painted
+
+
+def test_keys_typed_after_q_start_nothing(tmp_path: Path, terminal: Terminal) -> None:
+    """q, then r and / before the app has gone: it closes cleanly (a refresh or a search
+    started while the screen is being taken down printed a traceback)."""
+    db = make_catalogue(tmp_path / "late.db")
+    terminal.type_line(f"{COMMAND} --db {db}; echo status=$?")
+    terminal.wait_for(lambda s: "Test Guide" in s and "Alpha one" in s, "the guide on screen")
+    terminal.run("send-keys", "-t", "t", "-l", "qr/r/")
+    screen = terminal.wait_for(
+        lambda s: any(line.startswith("status=") for line in s.splitlines()), "the app to exit"
+    )
+    assert "status=0" in screen.splitlines()
+    assert "Traceback" not in terminal.screen(joined=True) and "Error" not in screen

@@ -42,7 +42,7 @@ from tuiguide.tui.screens.feeds import FeedsScreen
 from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.screens.help import HelpScreen
 from tuiguide.tui.sources.inbox import INBOX_KEY, InboxSource
-from ui_support import screen_text
+from ui_support import screen_text, settle_keys
 
 SIZE = (120, 36)
 # The gate, not a timeout, decides when a held feed answers.
@@ -134,7 +134,7 @@ async def open_dialog(pilot, app: App) -> FileDialog:
 async def go_to_entry(pilot, app: App, title: str) -> None:
     """``i`` then down the list to the entry whose title starts with ``title``."""
     await pilot.press("i")
-    await pilot.pause()
+    await settle_keys(pilot)  # (the footer shows the Inbox's keys)
     screen = browse(app)
     for _ in range(screen.item_list.count):
         if screen.current_row.title.startswith(title):
@@ -212,9 +212,9 @@ async def test_r_never_blocks_keys_while_a_feed_hangs(db, server):
             await pilot.pause()
             assert "Already refreshing (1/2 feeds done)." in notes(app)
             assert feed_control(app).running and "⟳ Refreshing feeds 1/2" in screen_text(app)
-            runner = feed_control(app).runner
+            stopped = feed_control(app).stopped
             await pilot.press("q")  # quitting stops waiting for the held feed
-        assert runner is not None and runner._stop.is_set()
+        assert stopped.is_set()
         with Catalogue.open(db, seed=False, now=fixed_now) as cat:
             assert inbox_count(cat) == 2  # what landed before quitting stays
     finally:
@@ -418,14 +418,14 @@ async def test_f_and_x_only_work_and_show_in_the_inbox(db, server):
     refreshed(db, server, "/vllm.xml")
     app = app_for(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle_keys(pilot)
         footer = screen_text(app).splitlines()[-1]
         assert "Status" in footer and "File" not in footer and "Dismiss" not in footer
         await pilot.press("x", "f")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen) and inbox_badge(app) == "2"
         await pilot.press("i")
-        await pilot.pause()
+        await settle_keys(pilot)
         # In the Inbox at 80 columns: the triage keys are in the footer, status keys are not.
         footer = screen_text(app).splitlines()[-1]
         assert "f File" in footer and "x Dismiss" in footer and "r Refresh" in footer
@@ -457,7 +457,7 @@ async def test_open_and_copy_refuse_a_javascript_entry(db, server, monkeypatch):
         assert opened == [] and copied == []
         assert "This row has no link." in notes(app)
         text = screen_text(app)  # the detail pane says why (wrapped in its narrow column)
-        assert "No web link" in text and "(javascript:alert(document.cooki" in text
+        assert "No web link" in text and "(javascript:alert(document.cook" in text
         await pilot.press("f")  # nothing to file either
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)

@@ -1,7 +1,7 @@
 """The feeds screen, the filing dialog and the Inbox list source, through Pilot.
 
 The screens are pushed onto a tiny host app (they are not wired into the main app here);
-the Inbox source is also shown in the real browse screen once its node is registered.
+the Inbox source is also shown in the real browse screen, where the feeds feature adds its node.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from tuiguide.core.feeds import refresh as feeds
 from tuiguide.core.feeds.inbox import InboxEntry, file_entry, inbox_entries
 from tuiguide.core.feeds.suggest import Suggestion
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.tui.features.feed_actions import RefreshRunner, dismiss_entry, file_with_dialog
+from tuiguide.tui.features.feed_actions import dismiss_entry, file_with_dialog
 from tuiguide.tui.screens.feeds import FeedsScreen
 from tuiguide.tui.screens.file_dialog import FileDialog, dialog_for_entry
-from tuiguide.tui.sources import base as sources
-from tuiguide.tui.sources.inbox import INBOX_NODE, InboxSource
+from tuiguide.tui.sources.inbox import InboxSource
 from ui_support import screen_text
 
 SIZE = (110, 32)
@@ -242,14 +241,6 @@ async def test_dialog_for_an_inbox_entry_suggests_from_the_guide(db, server):
 
 
 # --------------------------------------------------------------------------- inbox source
-@pytest.fixture
-def inbox_node():
-    saved = list(sources.SPECIAL_NODES)
-    sources.register_special_node(INBOX_NODE)
-    yield
-    sources.SPECIAL_NODES[:] = saved
-
-
 def test_inbox_rows_fit_and_unsafe_links_stay_closed(db, server):
     server.routes["/lmsys.xml"] = Route(LMSYS_RSS)
     with open_cat(db) as cat:
@@ -274,7 +265,7 @@ def test_inbox_rows_fit_and_unsafe_links_stay_closed(db, server):
         assert "LMSYS Org" in detail and "2025-01-07" in detail
 
 
-async def test_inbox_node_in_the_real_browse_screen(db, server, inbox_node):
+async def test_inbox_node_in_the_real_browse_screen(db, server):
     from feeds_support import fixed_now
     from tuiguide.tui.app import make_app
 
@@ -300,28 +291,15 @@ async def test_inbox_node_in_the_real_browse_screen(db, server, inbox_node):
 
 # --------------------------------------------------------------------------- feed actions
 class ActionsHost(App[None]):
-    """A stand-in for the browse screen: r refreshes, f files, x dismisses, j counts keys."""
+    """A stand-in for the browse screen: f files, x dismisses."""
 
-    BINDINGS = [("r", "refresh_feeds"), ("f", "file"), ("x", "dismiss_entry"), ("j", "key_j")]
+    BINDINGS = [("f", "file"), ("x", "dismiss_entry")]
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
         self.catalogue = catalogue
-        self.runner = RefreshRunner(self, catalogue, settings=FAST)
-        self.counts: list[tuple[int, int, int]] = []
-        self.done: list[tuple[object, object]] = []
         self.filed: list[object] = []
         self.errors: list[str] = []
-        self.keys = 0
-
-    def action_refresh_feeds(self) -> None:
-        self.runner.start(
-            lambda p: self.counts.append((p.done, p.total, p.inbox_count)),
-            lambda report, error: self.done.append((report, error)),
-        )
-
-    def action_key_j(self) -> None:
-        self.keys += 1
 
     def first_entry(self) -> InboxEntry:
         return next(e for e in inbox_entries(self.catalogue) if e.link)
@@ -332,30 +310,6 @@ class ActionsHost(App[None]):
 
     def action_dismiss_entry(self) -> None:
         dismiss_entry(self.catalogue, self.first_entry())
-
-
-async def test_refresh_runner_reports_each_feed_and_never_blocks_keys(db, server):
-    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
-    server.routes["/lmsys.xml"] = Route(LMSYS_RSS)
-    server.routes["/hang.xml"] = Route(hang=True)
-    with open_cat(db) as cat:
-        for path in ("/vllm.xml", "/lmsys.xml", "/hang.xml"):
-            feeds.insert_feed(cat, server.url(path))
-        app = ActionsHost(cat)
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("r")
-            await pilot.pause(0.6)
-            assert app.runner.running and len(app.counts) == 2  # the hanging feed is pending
-            await pilot.press("j", "j", "j")
-            await pilot.pause()
-            assert app.keys == 3
-            assert not app.runner.start(lambda p: None, lambda r, e: None)  # one at a time
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert [c[:2] for c in app.counts] == [(1, 3), (2, 3), (3, 3)]
-            assert app.counts[0][2] in (2, 3) and app.counts[1][2] == app.counts[2][2] == 5
-            ((report, error),) = app.done
-            assert error is None and len(report.failed) == 1 and report.inbox_count == 5
 
 
 async def test_file_and_dismiss_actions(db, server):

@@ -151,7 +151,7 @@ async def test_typing_shows_ranked_results_with_highlights_and_a_count(db: Path)
         for _ in range(index):
             await pilot.press("j")
         await pilot.pause()
-        assert "Blocks for the KV cache in vLLM." in screen_text(app)
+        assert "Blocks for the KV cache in vLLM." in " ".join(screen.detail_pane.text.split())
         detail_marks = [s for s in highlighted(app, "KV")]
         assert len(detail_marks) >= 2  # the row's snippet and the description
 

@@ -21,9 +21,8 @@ from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.screens.help import HelpScreen
 from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.screens.stats import StatsScreen
-from tuiguide.tui.sources import base as sources
 from tuiguide.tui.sources.inbox import INBOX_KEY
-from ui_support import screen_lines, screen_text, terminal_output
+from ui_support import screen_lines, screen_text, settle_keys, terminal_output
 
 SIZE = (120, 36)
 READING_ORDER = ["A1", "B1", "Shared", "A2", "B2", "G2", "A3", "B3", "G0"]
@@ -82,7 +81,7 @@ def stored_note(path: Path, title: str) -> str:
 async def go_to_node(pilot, screen: BrowseScreen, key: str) -> None:
     """Walk the tree with keys (h, g, j...) to the node ``key`` and enter its list."""
     await pilot.press("h", "h", "g")  # from any pane to the tree, its first node
-    order = [special.key for special in sources.SPECIAL_NODES]
+    order = [special.key for special in screen.topic_tree.special_nodes]
     # A special node, or topic:N: the N-th topic under the only guide, just after the specials.
     steps = order.index(key) if key in order else len(order) + int(key.split(":")[1])
     await pilot.press(*("j",) * steps, "enter")
@@ -509,7 +508,7 @@ async def test_footer_overflow_shows_no_stray_letter_at_80_columns(db: Path, clo
     """More keys than 80 columns hold: the palette key still covers the last cell."""
     app = make_app(db, now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle_keys(pilot)
         footer = screen_lines(app)[-1]
         assert footer.startswith("space Status")
         assert footer.endswith("▏^p palette ")

@@ -1,23 +1,25 @@
-"""The extension points other features use: a tree node with its own row kind, a screen key."""
+"""How a feature is added to the browse screen: a tree node with its own row kind, a key.
+
+A feature is an object handed to the screen (its nodes, its keys' actions); its bindings are
+placed in a screen subclass's ``BINDINGS``, as Textual binds keys per class."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-import pytest
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.tui.app import make_app
+from tuiguide.tui.app import TuiguideApp, make_app
 from tuiguide.tui.commands import key_commands
-from tuiguide.tui.screens import browse
-from tuiguide.tui.screens.browse import BrowseKey, BrowseScreen, register_browse_key
-from tuiguide.tui.sources import base as sources
-from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode, register_special_node
+from tuiguide.tui.features.base import Feature, feature_key
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode
 from tuiguide.tui.widgets.render import fit, safe
 from ui_support import fixed_now, make_catalogue, screen_text
 
@@ -60,35 +62,55 @@ class EntrySource(ListSource):
         return row.url
 
 
-@pytest.fixture
-def extended(monkeypatch: pytest.MonkeyPatch):
-    """Register a node and a key for one test, then restore the registries."""
-    monkeypatch.setattr(sources, "SPECIAL_NODES", list(sources.SPECIAL_NODES))
-    monkeypatch.setattr(browse, "EXTRA_KEYS", dict(browse.EXTRA_KEYS))
-    register_special_node(
-        SpecialNode(
-            key="special:entries",
-            label="Entries",
-            icon="✦",
-            make_source=lambda cat, tier: EntrySource(cat, tier),
-            badge=lambda cat, tier: str(len(ENTRIES)),
-            order=15,
+class EntriesFeature(Feature):
+    """A node listing entries, and ``x`` marking the entry under the cursor there."""
+
+    name = "entries"
+    BINDINGS: ClassVar[list[Binding]] = [
+        feature_key("entries", "mark", "x", "Mark entry", id="entries.mark",
+                    tooltip="Mark the entry"),
+    ]
+
+    def __init__(self) -> None:
+        self.marked: list[str] = []
+
+    def nodes(self) -> Sequence[SpecialNode]:
+        return (
+            SpecialNode(
+                key="special:entries",
+                label="Entries",
+                icon="✦",
+                make_source=lambda cat, tier: EntrySource(cat, tier),
+                badge=lambda cat, tier: str(len(ENTRIES)),
+                order=15,
+            ),
         )
-    )
-    marked: list[str] = []
-    register_browse_key(
-        BrowseKey(
-            binding=Binding("x", "ignored", "Mark entry", id="entries.mark", tooltip="Mark the entry"),
-            run=lambda screen: marked.append(screen.source.row_key(screen.current_row)),
-            available=lambda screen: isinstance(screen.source, EntrySource),
-        )
-    )
-    return marked
+
+    def check_action(self, screen: BrowseScreen, verb: str) -> bool | None:
+        return isinstance(screen.source, EntrySource)
+
+    def key_state(self, screen: BrowseScreen) -> bool:
+        return isinstance(screen.source, EntrySource)
+
+    def action_mark(self, screen: BrowseScreen) -> None:
+        self.marked.append(screen.source.row_key(screen.current_row))
 
 
-async def test_a_registered_node_shows_its_own_row_kind(tmp_path: Path, extended: list[str]) -> None:
+class EntriesScreen(BrowseScreen):
+    FEATURES = (*BrowseScreen.FEATURES, EntriesFeature)
+    BINDINGS = EntriesFeature.BINDINGS
+
+
+class EntriesApp(TuiguideApp):
+    BROWSE_SCREEN = EntriesScreen
+
+
+async def test_a_feature_adds_a_node_with_its_own_row_kind_and_a_key(tmp_path: Path) -> None:
     db = make_catalogue(tmp_path / "ext.db")
-    app = make_app(db, now=fixed_now)
+    app = EntriesApp(Catalogue.open(db, now=fixed_now))
+    feature = app.feature(EntriesFeature)
+    assert feature is not None
+    extended = feature.marked
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = app.screen

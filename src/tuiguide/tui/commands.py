@@ -1,14 +1,13 @@
 """Every key binding, gathered once for the help screen and the command palette.
 
 Nothing is listed by hand: :func:`key_commands` walks the browse screen and its widgets and
-collects each ``Binding`` that has an ``id``. A helper who adds ``Binding(..., id=...)`` to any
+collects each ``Binding`` with an ``id`` that their classes declare. A helper who adds ``Binding(..., id=...)`` to any
 widget on the screen (or to the screen) gets a help line and a palette command for free. A
 widget class may set ``HELP_GROUP`` to name its section in the help screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -31,7 +31,7 @@ class KeyCommand:
     description: str
     help: str
     action: str
-    owner: DOMNode
+    owner: Widget
     group: str
     binding_id: str
     keys: list[str] = field(default_factory=list)
@@ -44,11 +44,18 @@ class KeyCommand:
         await self.owner.run_action(self.action)
 
 
-def _bindings_of(node: DOMNode) -> Iterable[Binding]:
-    bindings_map = getattr(node, "_bindings", None)
-    if bindings_map is None:
-        return []
-    return [b for bs in bindings_map.key_to_bindings.values() for b in bs]
+def declared_bindings(node: DOMNode) -> list[Binding]:
+    """The bindings with an id that ``node``'s class and its bases declare in ``BINDINGS``
+    (one per key), a base's first; a subclass's bindings replace a base's of the same id."""
+    by_id: dict[str, list[Binding]] = {}
+    for cls in reversed(type(node).__mro__):
+        declared: dict[str, list[Binding]] = {}
+        for bindings in BindingsMap(cls.__dict__.get("BINDINGS", [])).key_to_bindings.values():
+            for binding in bindings:
+                if binding.id:
+                    declared.setdefault(binding.id, []).append(binding)
+        by_id.update(declared)
+    return [binding for bindings in by_id.values() for binding in bindings]
 
 
 def _group_of(node: DOMNode, screen: Screen) -> str:
@@ -57,22 +64,13 @@ def _group_of(node: DOMNode, screen: Screen) -> str:
     return getattr(type(node), "HELP_GROUP", None) or type(node).__name__
 
 
-def _declared_order(node: DOMNode) -> dict[str, int]:
-    """Binding ids in the order the node's own class declares them."""
-    declared = BindingsMap(getattr(type(node), "BINDINGS", []))
-    ids = [b.id for bs in declared.key_to_bindings.values() for b in bs if b.id]
-    return {binding_id: i for i, binding_id in reversed(list(enumerate(ids)))}
-
-
 def key_commands(screen: Screen, app: App | None = None) -> list[KeyCommand]:
     """Bindings with an id on ``screen`` and its widgets, in declaration order."""
     app = app or screen.app
-    nodes: list[DOMNode] = [screen, *screen.query("*")]
+    nodes: list[Widget] = [screen, *screen.query("*")]
     found: dict[tuple[int, str], KeyCommand] = {}
     for node in nodes:
-        order = _declared_order(node)
-        bindings = sorted(_bindings_of(node), key=lambda b: order.get(b.id or "", len(order)))
-        for binding in bindings:
+        for binding in declared_bindings(node):
             if not binding.id or not binding.description:
                 continue
             ident = (id(node), binding.id)
@@ -93,42 +91,39 @@ def key_commands(screen: Screen, app: App | None = None) -> list[KeyCommand]:
 
 
 def browse_screen_of(app: App) -> Screen | None:
-    """The main (browse) screen, wherever it sits in the screen stack."""
-    from tuiguide.tui.screens.browse import BrowseScreen
-
-    for screen in reversed(app.screen_stack):
-        if isinstance(screen, BrowseScreen):
-            return screen
-    return None
+    """The app's main (browse) screen: the bottom of its stack, wherever the palette was
+    opened from (help and the other screens open above it)."""
+    stack = app.screen_stack
+    return stack[0] if stack else None
 
 
 class KeyCommandsProvider(Provider):
     """Command palette (ctrl+p): every key's action, searchable by its description."""
 
-    def _commands(self) -> list[KeyCommand]:
+    def browse_commands(self) -> list[KeyCommand]:
         screen = browse_screen_of(self.app)
         return key_commands(screen, self.app) if screen is not None else []
 
     @staticmethod
-    def _title(command: KeyCommand) -> str:
+    def title_of(command: KeyCommand) -> str:
         if command.group == SCREEN_GROUP:
             return command.help
         return f"{command.group}: {command.help}"
 
     @staticmethod
-    def _help(command: KeyCommand) -> str:
+    def help_of(command: KeyCommand) -> str:
         return f"Key: {command.key_text}"
 
     async def discover(self) -> Hits:
-        for command in self._commands():
+        for command in self.browse_commands():
             yield DiscoveryHit(
-                self._title(command), partial(command.run), help=self._help(command)
+                self.title_of(command), partial(command.run), help=self.help_of(command)
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in self._commands():
-            title = self._title(command)
+        for command in self.browse_commands():
+            title = self.title_of(command)
             score = max(matcher.match(title), matcher.match(command.key_text) * 0.5)
             if score > 0:
                 yield Hit(
@@ -136,5 +131,5 @@ class KeyCommandsProvider(Provider):
                     matcher.highlight(title),
                     partial(command.run),
                     text=title,
-                    help=self._help(command),
+                    help=self.help_of(command),
                 )

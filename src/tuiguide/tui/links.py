@@ -36,7 +36,7 @@ def open_link(app: App, url: str | None) -> LinkResult:
         return LinkResult(
             False, f"Not opened: only http(s) links are opened, this one is {_shown(url, 60)}"
         )
-    import webbrowser  # (here, not at start-up: ~1 ms of imports the first frame never needs)
+    import webbrowser  # (here, not at start-up: imports the first frame never needs)
 
     try:
         browser = webbrowser.get()
@@ -63,7 +63,7 @@ def copy_link(app: App, url: str | None) -> LinkResult:
     if not url:
         return LinkResult(False, "This row has no link.")
     text = clean_text(url).strip()
-    import pyperclip  # (here, not at start-up: it loads ctypes, ~2 ms)
+    import pyperclip  # (here, not at start-up: it loads ctypes)
 
     try:
         pyperclip.copy(text)

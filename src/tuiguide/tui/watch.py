@@ -44,12 +44,6 @@ class CatalogueWatch:
         if version is None or version == self.version:
             return
         self.version = version
-        if _refreshing(screen):
-            return  # the app's own refresh shows each feed as it lands, and reloads at its end
+        if any(feature.busy() for feature in screen.features):
+            return  # e.g. the app's own refresh shows each feed as it lands, and reloads after
         screen.sync_with_catalogue()
-
-
-def _refreshing(screen: BrowseScreen) -> bool:
-    from tuiguide.tui.features.feeds import feed_control
-
-    return feed_control(screen.app).running

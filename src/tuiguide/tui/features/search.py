@@ -7,21 +7,20 @@ user left. Going to another list (the tree, ``i``, the palette) closes it too.
 
 Small catalogues are searched on the UI thread (a few ms). From :data:`INLINE_MAX` resources
 a query runs in an exclusive thread worker with its own connection (a newer keystroke
-cancels an older query's result), and only the finished first page and tab counts are
-handed to the UI thread; later pages are read as the list scrolls, like any list.
-
-Importing this module registers the keys (``ui/app.py`` does).
+cancels an older query's result), and only the finished first page and tab counts come back
+to the UI thread (:class:`~tuiguide.tui.messages.SearchResultsReady`); later pages are read
+as the list scrolls, like any list. :class:`SearchFeature` hands the keys to the screen.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -34,14 +33,18 @@ from tuiguide.core.errors import UserError
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
-from tuiguide.tui.screens.browse import BrowseKey, BrowseScreen, register_browse_key
+from tuiguide.tui.features.base import Feature, feature_key
+from tuiguide.tui.messages import SearchResultsReady
 from tuiguide.tui.sources.base import ListSource
-from tuiguide.tui.sources.search import Prefetched, is_search_source, make_search_source, prefetch
+from tuiguide.tui.sources.search import is_search_source, make_search_source, prefetch
+
+if TYPE_CHECKING:
+    from tuiguide.tui.screens.browse import BrowseScreen
 
 DEBOUNCE = 0.12
 """Seconds without a keystroke before the query runs."""
 INLINE_MAX = 10_000
-"""Below this many placements a query runs on the UI thread (measured: < 5 ms at 5k)."""
+"""Below this many placements a query runs on the UI thread (a few ms: see BENCHMARKS.md)."""
 PLACEHOLDER = "words · tier:2 status:todo topic:name in:inbox"
 
 
@@ -157,6 +160,7 @@ class SearchBar(Horizontal):
             self.input.value = ""
             self._set_hint("")
             self.add_class("-active")
+            screen.refresh_keys()  # escape closes the search now
         screen.set_focus(self.input)
 
     def close(self, *, restore: bool = True) -> None:
@@ -167,6 +171,7 @@ class SearchBar(Horizontal):
         self.applied = None
         self.remove_class("-active")
         screen = self.browse
+        screen.refresh_keys()
         if restore and place is not None:
             if screen.source is not place.source:  # (nothing searched yet: nothing to redo)
                 self._show_place(place)
@@ -256,32 +261,32 @@ class SearchBar(Horizontal):
 
     def _search_in_worker(self, text: str) -> None:
         self._next_generation()
-        generation, tier, path = self.generation, self.browse.tier, self.browse.catalogue.path
-        self._waiting = generation
+        self._waiting = self.generation
         self._set_hint("searching…", busy=True)
+        self._prefetch(self.generation, text, self.browse.tier, self.browse.catalogue.path)
 
-        def work() -> None:
-            worker = get_current_worker()
-            ready: Prefetched | None = None
-            error: BaseException | None = None
-            try:
-                with Catalogue.open(path, seed=False) as catalogue:
-                    if not worker.is_cancelled:
-                        ready = prefetch(catalogue, text, tier)
-            except (UserError, sqlite3.Error) as exc:
-                error = exc
-            with contextlib.suppress(RuntimeError):  # the app is closing
-                self.app.call_from_thread(self._landed, generation, ready, error)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _prefetch(self, generation: int, text: str, tier: int | None, path: Path) -> None:
+        """The query's first page and tab counts, on a connection of this thread's own."""
+        if get_current_worker().is_cancelled:  # a newer keystroke came before it started
+            return
+        try:
+            with Catalogue.open(path, seed=False) as catalogue:
+                ready = prefetch(catalogue, text, tier)
+        except (UserError, sqlite3.Error) as exc:
+            self.post_message(SearchResultsReady(generation, None, exc))
+            return
+        self.post_message(SearchResultsReady(generation, ready, None))
 
-        self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
-
-    def _landed(self, generation: int, ready: Prefetched | None, error: BaseException | None) -> None:
-        if generation != self.generation or not self.active:
+    @on(SearchResultsReady)
+    def _landed(self, message: SearchResultsReady) -> None:
+        if message.generation != self.generation or not self.active:
             return  # a newer keystroke (or escape) made this result stale
         self._waiting = None
-        if error is not None:
-            self._failed(error)
+        if message.error is not None:
+            self._failed(message.error)
             return
+        ready = message.prefetched
         if ready is None:
             return
         screen = self.browse
@@ -342,39 +347,34 @@ def searching(screen: BrowseScreen) -> bool:
     return bar is not None and bar.active
 
 
-def open_search(screen: BrowseScreen) -> None:
-    """``/``: open the search field (or go back to it from the results)."""
-    bar = search_bar(screen)
-    assert bar is not None
-    if bar.is_mounted:
-        bar.open()
-    else:
-        bar.call_after_refresh(bar.open)
+class SearchFeature(Feature):
+    """``/`` opens the search field; ``escape`` closes it (only while a search is open)."""
 
-
-def close_search(screen: BrowseScreen) -> None:
-    bar = search_bar(screen, create=False)
-    if bar is not None and bar.active:
-        bar.close()
-
-
-def register() -> None:
-    register_browse_key(
-        BrowseKey(
-            Binding("slash", "", "Search", id="search.open",
+    name = "search"
+    BINDINGS: ClassVar[list[Binding]] = [
+        feature_key("search", "open", "slash", "Search", id="search.open",
                     tooltip="Search titles, authors, descriptions and notes (filters: tier:2 "
                             "status:todo topic:name in:inbox)"),
-            run=open_search,
-        )
-    )
-    register_browse_key(
-        BrowseKey(
-            Binding("escape", "", "Close search", id="search.close",
+        feature_key("search", "close", "escape", "Close search", id="search.close",
                     tooltip="Close the search and go back to where you were"),
-            run=close_search,
-            available=searching,
-        )
-    )
+    ]
 
+    def check_action(self, screen: BrowseScreen, verb: str) -> bool | None:
+        return searching(screen) if verb == "close" else True
 
-register()
+    def key_state(self, screen: BrowseScreen) -> bool:
+        return searching(screen)
+
+    def action_open(self, screen: BrowseScreen) -> None:
+        """``/``: open the search field (or go back to it from the results)."""
+        bar = search_bar(screen)
+        assert bar is not None
+        if bar.is_mounted:
+            bar.open()
+        else:
+            bar.call_after_refresh(bar.open)
+
+    def action_close(self, screen: BrowseScreen) -> None:
+        bar = search_bar(screen, create=False)
+        if bar is not None and bar.active:
+            bar.close()

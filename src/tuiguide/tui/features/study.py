@@ -1,11 +1,11 @@
 """Study tracking in the browse screen: the "Notes" tree node and the keys ``n``, ``p``, ``N``.
 
-Importing this module registers them (``ui/app.py`` imports it once); nothing in the browse
-screen names them, so the help screen and the command palette list them like any other key.
+:class:`StudyFeature` hands them to the browse screen; the help screen and the command palette
+list them like any other key.
 
-- ``n`` edits the selected resource's note (:class:`~.note_editor.NoteEditor`, saved as you
+- ``n`` edits the selected resource's note (:class:`~tuiguide.tui.screens.note_editor.NoteEditor`, saved as you
   type); on close the row, the detail pane and the Notes count show the new note.
-- ``p`` shows the progress screen (:class:`~.stats_screen.StatsScreen`) for the current guide.
+- ``p`` shows the progress screen (:class:`~tuiguide.tui.screens.stats.StatsScreen`) for the current guide.
 - ``N`` moves to the next item in the "Up next" reading order, from any list: when that item
   sits near the cursor in the list on screen (the same topic, say), the cursor moves there
   and the list stays; otherwise the "Up next" list is shown with the cursor on it. Pressed
@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -30,13 +31,16 @@ from tuiguide.core.study import upnext as study
 from tuiguide.core.study.stats import local_day
 from tuiguide.core.study.walk import next_target, up_next_index
 from tuiguide.core.text.sanitize import clean_text
-from tuiguide.tui.screens.browse import BrowseKey, BrowseScreen, register_browse_key
+from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.screens.stats import StatsScreen
-from tuiguide.tui.sources.base import ItemSource, SpecialNode, register_special_node
+from tuiguide.tui.sources.base import ItemSource, SpecialNode
 from tuiguide.tui.widgets import render
 from tuiguide.tui.widgets.item_list import FIND_RADIUS
 from tuiguide.tui.widgets.render import GLYPH_STYLES, GLYPHS, TITLE_STYLES, fit, safe
+
+if TYPE_CHECKING:
+    from tuiguide.tui.screens.browse import BrowseScreen
 
 NOTES_KEY = "special:notes"
 UPNEXT_KEY = "special:upnext"
@@ -89,7 +93,7 @@ class NotesSource(ItemSource):
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         return study.noted_items(self.catalogue, limit=limit, offset=offset)
 
-    def tier_counts(self) -> None:  # type: ignore[override]
+    def tier_counts(self) -> None:
         return None
 
     def row_key(self, row: Item) -> str:
@@ -209,9 +213,9 @@ def jump_next(screen: BrowseScreen) -> None:
             screen.notify(f"Nothing left to read{where}.", timeout=3, markup=False)
             return
         target, wrapped = found
-        index = _find_nearby(screen, target.id)
-        if index is not None:
-            screen.item_list.move_to(index)
+        nearby = _find_nearby(screen, target.id)
+        if nearby is not None:
+            screen.item_list.move_to(nearby)
         else:
             # Up next, shown afresh (rows marked done since leave it), the cursor on the item.
             at = up_next_index(screen.catalogue, target, tier=screen.tier)
@@ -262,31 +266,27 @@ def _find_nearby(screen: BrowseScreen, resource_id: int) -> int | None:
     return None
 
 
-register_special_node(NOTES_NODE)
-register_browse_key(
-    BrowseKey(
-        Binding(
-            "n", "", "Note", id="study.note",
-            tooltip="Write or edit the note of the selected item (saved as you type)",
-        ),
-        edit_note,
-    )
-)
-register_browse_key(
-    BrowseKey(
-        Binding(
-            "p", "", "Progress", id="study.stats",
-            tooltip="Progress: bars per tier and topic, weekly activity, streak, pace",
-        ),
-        show_stats,
-    )
-)
-register_browse_key(
-    BrowseKey(
-        Binding(
-            "N", "", "Next up", id="study.next",
-            tooltip="Jump to the next item in the Up next reading order",
-        ),
-        jump_next,
-    )
-)
+class StudyFeature(Feature):
+    """Notes, progress and the reading order in the browse screen."""
+
+    name = "study"
+    BINDINGS: ClassVar[list[Binding]] = [
+        feature_key("study", "note", "n", "Note", id="study.note",
+                    tooltip="Write or edit the note of the selected item (saved as you type)"),
+        feature_key("study", "stats", "p", "Progress", id="study.stats",
+                    tooltip="Progress: bars per tier and topic, weekly activity, streak, pace"),
+        feature_key("study", "next", "N", "Next up", id="study.next",
+                    tooltip="Jump to the next item in the Up next reading order"),
+    ]
+
+    def nodes(self) -> Sequence[SpecialNode]:
+        return (NOTES_NODE,)
+
+    def action_note(self, screen: BrowseScreen) -> None:
+        edit_note(screen)
+
+    def action_stats(self, screen: BrowseScreen) -> None:
+        show_stats(screen)
+
+    def action_next(self, screen: BrowseScreen) -> None:
+        jump_next(screen)

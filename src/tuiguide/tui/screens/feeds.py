@@ -26,6 +26,7 @@ from tuiguide.core.feeds.fetch import FetchSettings
 from tuiguide.core.feeds.inbox import inbox_count
 from tuiguide.core.feeds.refresh import Feed, RefreshProgress
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.tui.messages import FeedAdded, FeedLanded, FeedsRefreshed
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -290,7 +291,7 @@ class FeedsScreen(Screen[bool]):
         self._status(f"Checking {clean_text(url, limit=200)} …")
         self._add_worker(url)
 
-    @work(thread=True, exclusive=False, group="feeds-add")
+    @work(thread=True, exclusive=False, group="feeds-add", exit_on_error=False)
     def _add_worker(self, url: str) -> None:
         from tuiguide.core.store.catalogue import Catalogue
 
@@ -298,23 +299,24 @@ class FeedsScreen(Screen[bool]):
             with Catalogue.open(self.catalogue.path, seed=False, now=self.catalogue.now) as cat:
                 outcome = feeds.add_feed(cat, url, settings=self.settings)
         except UserError as exc:
-            self.app.call_from_thread(self._added, None, str(exc))
+            self.post_message(FeedAdded(None, str(exc)))
             return
-        message = f"Following {clean_text(outcome.feed.name, limit=80)}: {outcome.new_entries} new"
+        text = f"Following {clean_text(outcome.feed.name, limit=80)}: {outcome.new_entries} new"
         if outcome.message:
-            message += f" ({clean_text(outcome.message, limit=120)})"
-        self.app.call_from_thread(self._added, outcome.feed.id, message)
+            text += f" ({clean_text(outcome.message, limit=120)})"
+        self.post_message(FeedAdded(outcome.feed.id, text))
 
-    def _added(self, feed_id: int | None, message: str) -> None:
+    @on(FeedAdded)
+    def _added(self, message: FeedAdded) -> None:
         self.busy = False
-        if feed_id is None:
-            self._status(clean_text(message), "bold red")
+        if message.feed_id is None:
+            self._status(clean_text(message.text), "bold red")
             return
         self.changed = True
         self.reload()
-        index = next((i for i, f in enumerate(self._feeds) if f.id == feed_id), 0)
+        index = next((i for i, f in enumerate(self._feeds) if f.id == message.feed_id), 0)
         self.table.move_cursor(row=index)
-        self._status(message, "green")
+        self._status(message.text, "green")
 
     def action_remove(self) -> None:
         feed = self.current
@@ -338,33 +340,47 @@ class FeedsScreen(Screen[bool]):
         self._status(f"Refreshing 0/{len(self._feeds)} …")
         self._refresh_worker()
 
-    @work(thread=True, exclusive=False, group="feeds-refresh")
+    @work(thread=True, exclusive=False, group="feeds-refresh", exit_on_error=False)
     def _refresh_worker(self) -> None:
         from tuiguide.core.store.catalogue import Catalogue
 
-        with Catalogue.open(self.catalogue.path, seed=False, now=self.catalogue.now) as cat:
-            report = feeds.refresh(
-                cat,
-                force=True,  # the user asked for it now: backing off is for cron
-                settings=self.settings,
-                progress=lambda p: self.app.call_from_thread(self._landed, p),
-                stop=self._stop,
-            )
-        summary = f"{report.new_entries} new, {report.inbox_count} in the Inbox"
-        if report.failed:
-            summary += f"; {len(report.failed)} failed"
-        self.app.call_from_thread(self._refreshed, summary, bool(report.failed))
+        def landed(progress: RefreshProgress) -> None:
+            self.post_message(FeedLanded(progress))
 
-    def _landed(self, progress: RefreshProgress) -> None:
+        report = None
+        error = None
+        try:
+            with Catalogue.open(self.catalogue.path, seed=False, now=self.catalogue.now) as cat:
+                report = feeds.refresh(
+                    cat,
+                    force=True,  # the user asked for it now: backing off is for cron
+                    settings=self.settings,
+                    progress=landed,
+                    stop=self._stop,
+                )
+        except Exception as exc:  # a worker must not take the app down
+            error = clean_text(f"{exc.__class__.__name__}: {exc}", limit=300)
+        self.post_message(FeedsRefreshed(report, error))
+
+    @on(FeedLanded)
+    def _landed(self, message: FeedLanded) -> None:
         if not self.is_attached:
             return
         self.changed = True
         self.reload()
-        self._status(f"Refreshing {progress.done}/{progress.total} …")
+        self._status(f"Refreshing {message.progress.done}/{message.progress.total} …")
 
-    def _refreshed(self, summary: str, failed: bool) -> None:
+    @on(FeedsRefreshed)
+    def _refreshed(self, message: FeedsRefreshed) -> None:
         self.busy = False
         if not self.is_attached:
             return
         self.reload()
-        self._status(summary, "yellow" if failed else "green")
+        report = message.report
+        if report is None:
+            self._status(f"Refresh failed: {message.error}", "bold red")
+            return
+        summary = f"{report.new_entries} new, {report.inbox_count} in the Inbox"
+        if report.failed:
+            summary += f"; {len(report.failed)} failed"
+        self._status(summary, "yellow" if report.failed else "green")

@@ -115,10 +115,10 @@ class FileDialog(ModalScreen[FileChoice | None]):
         box.border_subtitle = "enter file · ↑↓ topic · 1/2/3 tier · esc cancel"
         with box:
             yield Static(Text(clean_text(self.entry_title, limit=300)), id="file-entry")
-            yield OptionList(*self._options(), id="file-topics")
+            yield OptionList(*self.topic_options(), id="file-topics")
             yield TierPicker(self.initial_tier, id="file-tier")
 
-    def _options(self) -> list[Option | None]:
+    def topic_options(self) -> list[Option | None]:
         options: list[Option | None] = []
         suggested = {s.topic_id for s in self.suggestions}
         best = self.suggestions[0].score if self.suggestions else 0.0

@@ -27,7 +27,7 @@ from tuiguide.core.errors import UserError
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
-    from textual.widgets import TextArea  # imported when the editor opens (~10 ms at start-up)
+    from textual.widgets import TextArea  # imported when the editor opens, not at start-up
 
     from tuiguide.core.store.catalogue import Catalogue
 

@@ -67,12 +67,12 @@ class StatsScreen(Screen[None]):
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self._title(), id="stats-title")
+        yield Static(self.title_text(), id="stats-title")
         with VerticalScroll(id="stats-scroll"):
             yield Static(id="stats-body")
         yield Footer()
 
-    def _title(self) -> Text:
+    def title_text(self) -> Text:
         guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
         name = clean_text(guide.title, limit=80) if guide else "All guides"
         return Text(f"Progress · {name}", no_wrap=True, overflow="ellipsis")

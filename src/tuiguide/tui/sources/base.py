@@ -2,13 +2,13 @@
 look and behave. The tree's nodes each name a source; other features add their own.
 
 A source never holds all its rows: the list asks for ``count()`` and then ``page(offset,
-limit)`` for the rows on screen, so 50,000 rows cost what 50 do.
+limit)`` for the rows on screen, so a long list costs what a short one does.
 
 To add a list kind (e.g. feed entries, search results): subclass :class:`ListSource`, give it
 a unique ``key`` and a ``label``, implement ``count``/``page``/``row_key``/``render_row``/
 ``render_detail``, and override ``resource_id``/``link``/``patched`` if its rows are not
-:class:`~tuiguide.core.models.Item`. To add a node above the topics, register a
-:class:`SpecialNode` with :func:`register_special_node`.
+:class:`~tuiguide.core.models.Item`. A node above the topics is a :class:`SpecialNode` that a
+feature lists in its ``nodes()`` (see :mod:`tuiguide.tui.features.base`).
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class ItemSource(ListSource):
             self.guide_id, self.topic_id, self.tier, limit=limit, offset=offset
         )
 
-    def tier_counts(self) -> dict[int | None, int]:
+    def tier_counts(self) -> dict[int | None, int] | None:
         by_tier = self.catalogue.tier_counts(self.guide_id, self.topic_id)
         return {None: sum(by_tier.values()), **{t: n for t, n in by_tier.items() if t}}
 
@@ -181,7 +181,7 @@ class UpNextSource(ItemSource):
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         return study.up_next(self.catalogue, limit=limit, offset=offset, tier=self.tier)
 
-    def tier_counts(self) -> dict[int | None, int]:
+    def tier_counts(self) -> dict[int | None, int] | None:
         by_tier = study.up_next_tier_counts(self.catalogue)
         counts: dict[int | None, int] = {None: study.up_next_count(self.catalogue)}
         counts.update({t: n for t, n in by_tier.items() if t})
@@ -210,7 +210,7 @@ def _all_badge(catalogue: Catalogue, tier: int | None) -> str:
     return render.counts_badge(counts.done, counts.total)
 
 
-SPECIAL_NODES: list[SpecialNode] = [
+BASE_NODES: tuple[SpecialNode, ...] = (
     SpecialNode(
         key="special:upnext",
         label="Up next",
@@ -227,15 +227,11 @@ SPECIAL_NODES: list[SpecialNode] = [
         badge=_all_badge,
         order=20,
     ),
-]
+)
+"""The nodes every browse screen has; features add theirs (the Inbox, Notes)."""
 
 
-def register_special_node(node: SpecialNode) -> None:
-    """Add (or replace, by key) a node shown above the topics; call before the app starts."""
-    SPECIAL_NODES[:] = [n for n in SPECIAL_NODES if n.key != node.key]
-    SPECIAL_NODES.append(node)
-    SPECIAL_NODES.sort(key=lambda n: n.order)
-
-
-def special_node(key: str) -> SpecialNode | None:
-    return next((n for n in SPECIAL_NODES if n.key == key), None)
+def ordered_nodes(nodes: Sequence[SpecialNode]) -> list[SpecialNode]:
+    """``nodes`` by ``order``, one per key (a later node replaces an earlier one's key)."""
+    by_key = {node.key: node for node in nodes}
+    return sorted(by_key.values(), key=lambda node: node.order)

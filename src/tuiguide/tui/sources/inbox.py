@@ -1,6 +1,6 @@
 """The Inbox as a list source: new feed entries, newest first, in the browse screen's list
-and detail pane. :data:`INBOX_NODE` is the tree node ("Inbox" with its count); the app adds
-it with ``register_special_node(INBOX_NODE)`` before it starts.
+and detail pane. :data:`INBOX_NODE` is the tree node ("Inbox" with its count), one of the
+nodes of the feeds feature (:class:`~tuiguide.tui.features.feeds.FeedsFeature`).
 
 Rows are :class:`~tuiguide.core.feeds.inbox.InboxEntry`. Everything in them came from a feed: it is
 cleaned and appended to ``Text`` (never parsed as markup). ``link`` is only ever an

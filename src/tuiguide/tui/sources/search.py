@@ -306,7 +306,7 @@ class EntrySearchSource(_Results, InboxSource):
     def page(self, offset: int, limit: int) -> Sequence[InboxEntry]:
         return [hit.entry for hit in self._page_results(offset, limit).entries[:limit]]
 
-    def tier_counts(self) -> None:  # type: ignore[override]
+    def tier_counts(self) -> None:
         return None
 
     def same_as(self, other: ListSource) -> bool:

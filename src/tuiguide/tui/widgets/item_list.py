@@ -1,41 +1,42 @@
 """The item list: a line-rendered, virtual list over a :class:`~.sources.ListSource`.
 
-Nothing is built per row. The list knows only the source's ``count()``; ``render_line`` asks
-for the one row it paints, fetching the ~200-row page it sits in on first use and keeping a
-few pages in a small LRU cache. A 50,000-row list costs one COUNT and one page query.
+Nothing is built per row in advance. The list knows only the source's ``count()`` (its
+``virtual_size``); ``render_line`` asks for the one row it paints, fetching the page of
+``PAGE_SIZE`` rows it sits in on first use and keeping the last ``MAX_PAGES`` pages: showing
+a list costs one COUNT and one page query, however long it is. This is Textual's line API,
+as its docs describe it: ``render_line(y)`` returns a ``Strip``, scrolling is Textual's.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from tuiguide.tui.sources.base import ListSource, Row
-from tuiguide.tui.widgets.render import span_segments
-from tuiguide.tui.widgets.scrolling import set_virtual_size, steady_vertical_scrollbar
 
 PAGE_SIZE = 200
 MAX_PAGES = 16
 # When reopening at a remembered row that moved, look this many rows either side for it.
 FIND_RADIUS = PAGE_SIZE // 2  # at most two page queries
-MAX_DRAWN = 400  # rows kept as drawn strips (a few screens of the tallest terminal)
+DRAWN_ROWS = 256
+"""Rows kept as drawn strips: scrolling by a line draws every visible line again, all but one
+of them rows drawn a moment before."""
 
 
 class ItemList(ScrollView, can_focus=True):
-    """Rows of the current source with a cursor; posts :class:`Highlighted` as it moves."""
+    """Rows of the current source with a cursor; tells its owner each time the cursor moves."""
 
     HELP_GROUP = "Item list"
 
@@ -73,19 +74,6 @@ class ItemList(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
-        """The row under the cursor changed (or was updated); ``row`` is None when empty."""
-
-        def __init__(self, item_list: ItemList, row: Row | None, index: int) -> None:
-            super().__init__()
-            self.item_list = item_list
-            self.row = row
-            self.index = index
-
-        @property
-        def control(self) -> ItemList:
-            return self.item_list
-
     class Activated(Message):
         """A row was double-clicked."""
 
@@ -102,30 +90,21 @@ class ItemList(ScrollView, can_focus=True):
     def __init__(
         self,
         *,
-        name: str | None = None,
         id: str | None = None,
-        classes: str | None = None,
-        on_highlighted: Callable[[Row | None, int], None] | None = None,
+        on_cursor: Callable[[Row | None, int], None] | None = None,
     ) -> None:
-        """``on_highlighted(row, index)`` runs at once when the cursor moves, instead of
-        posting :class:`Highlighted`: the detail pane then changes in the same frame as the
-        cursor (a message is handled after the list's frame is drawn: two frames a key)."""
-        super().__init__(name=name, id=id, classes=classes)
-        self._on_highlighted = on_highlighted
+        """``on_cursor(row, index)`` runs as soon as the cursor moves (or its row changes):
+        the owner's detail pane then changes in the same frame as the list, not in the next
+        one as it would after a message."""
+        super().__init__(id=id)
+        self._cursor_callback = on_cursor
         self.source: ListSource | None = None
         self._count = 0
         self._cursor = 0
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
-        # Rows as last drawn, by index: a one-line scroll redraws every line of the list,
-        # all but one of them rows drawn a moment ago. Reused while the row object, width
-        # and style are the same (a status change or a new page makes new row objects).
-        self._drawn: dict[int, tuple[Row, int, Style, Strip]] = {}
-        self._line_styles: tuple[int, Style, Style] | None = None
-        self._empty_lines: tuple[tuple[str, int], list[Text]] | None = None
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        return steady_vertical_scrollbar(self)  # (redrawn only when the thumb moves a cell)
+        # Drawn rows by (index, width, style), with the row object they were drawn from: a
+        # status change or a new page makes new row objects, which are drawn afresh.
+        self._drawn: LRUCache[tuple[int, int, Style], tuple[Row, Strip]] = LRUCache(DRAWN_ROWS)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -148,7 +127,7 @@ class ItemList(ScrollView, can_focus=True):
             found = self.find_key(key, near=index)
             if found is not None:
                 index = found
-        self._set_cursor(index, force_message=True, top=False)
+        self._set_cursor(index, announce=True)
 
     def reload(self) -> None:
         """Re-query the source (after writes elsewhere), keeping the cursor on its row."""
@@ -162,24 +141,20 @@ class ItemList(ScrollView, can_focus=True):
             found = self.find_key(key, near=index)
             if found is not None:
                 index = found
-        self._set_cursor(index, force_message=True)
+        self._set_cursor(index, announce=True)
 
-    def patch_rows(self, fn: Any) -> None:
+    def patch_rows(self, fn: Callable[[Row], Row]) -> None:
         """Replace cached rows by ``fn(row)`` (a status change shown without re-querying).
 
         The list keeps its order until it is next shown, so the row stays under the cursor.
         """
-        top = self.scroll_offset.y
-        bottom = top + self.scrollable_content_region.height
         for page_no, page in self._pages.items():
             for offset, row in enumerate(page):
                 new = fn(row)
-                if new is not row:  # only changed rows on screen are redrawn (usually one)
+                if new is not row:
                     page[offset] = new
-                    index = page_no * PAGE_SIZE + offset
-                    if top <= index < bottom:
-                        self.refresh_line(index)
-        self._post_highlighted()
+                    self.refresh_line(page_no * PAGE_SIZE + offset)
+        self._announce()
 
     def row_at(self, index: int) -> Row | None:
         if self.source is None or not 0 <= index < self._count:
@@ -231,12 +206,9 @@ class ItemList(ScrollView, can_focus=True):
         self._pages.clear()
         self._drawn.clear()
         self._count = self.source.count() if self.source is not None else 0
-        self._update_virtual_size()
+        # A line per row; width 0: rows are drawn to the list's width, never scrolled sideways.
+        self.virtual_size = Size(0, self._count)
         self.refresh()
-
-    def _update_virtual_size(self) -> None:
-        width = self.scrollable_content_region.width
-        set_virtual_size(self, Size(width, self._count))
 
     def _page(self, page_no: int) -> list[Row]:
         page = self._pages.get(page_no)
@@ -250,40 +222,30 @@ class ItemList(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
         return page
 
-    def _set_cursor(self, index: int, *, force_message: bool = False, top: bool = False) -> None:
+    def _set_cursor(self, index: int, *, announce: bool = False) -> None:
         index = min(max(index, 0), max(self._count - 1, 0))
-        previous = self._cursor
-        self._cursor = index
+        previous, self._cursor = self._cursor, index
         if previous != index:
             self.refresh_line(previous)
             self.refresh_line(index)
-        self._scroll_to_cursor(top=top)
-        if previous != index or force_message:
-            self._post_highlighted()
+        self._scroll_to_cursor()
+        if previous != index or announce:
+            self._announce()
 
-    def _scroll_to_cursor(self, top: bool = False) -> None:
-        if not self.is_mounted or not self.scrollable_content_region.height:
-            return
-        self.scroll_to_region(
-            Region(0, self._cursor, 1, 1),
-            animate=False,
-            force=True,
-            top=top,
-            immediate=True,
-        )
+    def _scroll_to_cursor(self) -> None:
+        if self.is_mounted and self.scrollable_content_region.height:
+            self.scroll_to_region(
+                Region(0, self._cursor, 1, 1), animate=False, force=True, immediate=True
+            )
 
-    def _post_highlighted(self) -> None:
-        if self._on_highlighted is not None:
-            self._on_highlighted(self.current_row, self._cursor)
-        else:
-            self.post_message(self.Highlighted(self, self.current_row, self._cursor))
+    def _announce(self) -> None:
+        if self._cursor_callback is not None:
+            self._cursor_callback(self.current_row, self._cursor)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._update_virtual_size()
         self._scroll_to_cursor()
 
     def on_mount(self) -> None:
-        self._update_virtual_size()
         self.call_after_refresh(self._scroll_to_cursor)
 
     def on_focus(self) -> None:
@@ -292,13 +254,7 @@ class ItemList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh_line(self._cursor)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self.refresh()
-
     def on_click(self, event: events.Click) -> None:
-        # The row from the click's line (rows carry no style meta: applying it to every
-        # segment of every row drawn cost a fifth of drawing the list).
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -310,42 +266,9 @@ class ItemList(ScrollView, can_focus=True):
         if event.chain >= 2 and row is not None:
             self.post_message(self.Activated(self, row, index))
 
-    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
-        """Line ``y`` of the source's empty-list message, wrapped to the width (wrapped
-        once per message and width, not once per line drawn)."""
-        assert self.source is not None
-        key = (self.source.empty_message, width)
-        if self._empty_lines is None or self._empty_lines[0] != key:
-            wrapped = Text(key[0]).wrap(self.app.console, max(width - 4, 8))
-            self._empty_lines = (key, list(wrapped))
-        lines = self._empty_lines[1]
-        if y >= len(lines):
-            return Strip.blank(width, base)
-        line = Text("  ") + lines[y]
-        line.truncate(width, overflow="ellipsis", pad=True)
-        style = base + self.get_component_rich_style("item-list--empty")
-        return Strip(list(line.render(self.app.console))).apply_style(style)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # Width and styles are the same for every line drawn in one go: look them up once
-        # (each costs as much as drawing a row).
-        base = self.rich_style
-        self._line_styles = (
-            self.scrollable_content_region.width,
-            base,
-            base + self.get_component_rich_style("item-list--cursor"),
-        )
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._line_styles = None
-
     def render_line(self, y: int) -> Strip:
-        if self._line_styles is not None:
-            width, base, cursor_style = self._line_styles
-        else:
-            width, base = self.scrollable_content_region.width, self.rich_style
-            cursor_style = base + self.get_component_rich_style("item-list--cursor")
+        width = self.scrollable_content_region.width
+        base = self.visual_style.rich_style
         index = self.scroll_offset.y + y
         if self.source is None or index >= self._count:
             if self._count == 0 and self.source is not None and y >= 1:
@@ -354,42 +277,29 @@ class ItemList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:
             return Strip.blank(width, base)
-        style: Style = cursor_style if index == self._cursor else base
-        drawn = self._drawn.get(index)
-        if drawn is not None and drawn[0] is row and drawn[1] == width and drawn[2] == style:
-            return drawn[3]
-        strip = row_strip(self.app.console, self.source.render_row(row, width), width, style)
-        if len(self._drawn) >= MAX_DRAWN:
-            self._forget_drawn()
-        self._drawn[index] = (row, width, style, strip)
+        style = base
+        if index == self._cursor:
+            style = self.get_component_rich_style("item-list--cursor")
+        key = (index, width, style)
+        drawn = self._drawn.get(key)
+        if drawn is not None and drawn[0] is row:
+            return drawn[1]
+        # The row's segments with the line's style under each (Rich's apply_style); a row is
+        # exactly ``width`` cells (ListSource.render_row), so this strip is the line.
+        text = self.source.render_row(row, width)
+        strip = Strip(list(Segment.apply_style(text.render(self.app.console), style)))
+        if strip.cell_length != width:  # (a source that got its width wrong)
+            strip = strip.crop_extend(0, width, style)
+        self._drawn[key] = (row, strip)
         return strip
 
-    def _forget_drawn(self) -> None:
-        """Keep the drawn rows within a screen or two of the view (the rest are redrawn
-        if the user comes back)."""
-        height = max(self.scrollable_content_region.height, 1)
-        top = self.scroll_offset.y
-        lo, hi = top - 2 * height, top + 3 * height
-        self._drawn = {i: d for i, d in self._drawn.items() if lo <= i < hi}
-        if len(self._drawn) >= MAX_DRAWN:
-            self._drawn.clear()
-
-
-def row_strip(console: Console, text: Text, width: int, style: Style) -> Strip:
-    """``text`` drawn on ``style`` as exactly ``width`` cells: the segments Rich's
-    ``Text.render`` gives with ``style`` under each, built directly when the spans do not
-    overlap (every list row but a search hit's highlighted words). Rich's general walk
-    (a sorted event list and a style stack per row) was a third of drawing a list page.
-    """
-    plain = text.plain
-    spans = text.spans
-    segments: list[Segment] | None
-    if not spans:
-        segments = [Segment(plain, style)]
-    else:
-        under = style + console.get_style(text.style, default=Style.null()) if text.style else style
-        segments = span_segments(console, plain, spans, under)
-        if segments is None:  # overlapping spans: Rich's way
-            segments = list(Segment.apply_style(list(text.render(console)), style))
-    strip = Strip(segments)
-    return strip if strip.cell_length == width else strip.crop_extend(0, width, style)
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """Line ``y`` of the source's empty-list message, wrapped to the width."""
+        assert self.source is not None
+        lines = Text(self.source.empty_message).wrap(self.app.console, max(width - 4, 8))
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        line = Text("  ") + lines[y]
+        line.truncate(width, overflow="ellipsis", pad=True)
+        style = self.get_component_rich_style("item-list--empty")
+        return Strip(line.render(self.app.console)).apply_style(style).crop_extend(0, width, style)

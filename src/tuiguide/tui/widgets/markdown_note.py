@@ -17,7 +17,7 @@ from textual.widgets import Static
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
-    from rich.markdown import Markdown  # imported on the first note shown (~25 ms)
+    from rich.markdown import Markdown  # imported on the first note shown, not at start-up
 
 EMPTY_HINT = "No note yet — press n to write one."
 

@@ -7,12 +7,10 @@ it is shown literally and no control character reaches the terminal.
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
-from rich.console import Console, Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.rule import Rule
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
 
 from tuiguide.core.models import Item
 from tuiguide.core.text.sanitize import clean_text
@@ -37,29 +35,6 @@ def safe(
     return Text(clean_text(text, multiline=multiline, limit=limit), style=style)
 
 
-def span_segments(
-    console: Console, plain: str, spans: list[Span], under: Style
-) -> list[Segment] | None:
-    """``plain`` as segments, each span's style over ``under`` (and ``under`` between them),
-    for spans that are sorted and do not overlap (a list row, a detail line); None when they
-    overlap or are empty, for the caller to render Rich's general way. Rich's own walk sorts
-    events and keeps a style stack per line, a third of drawing a list page."""
-    null = Style.null()
-    segments = []
-    at = 0
-    for span in spans:
-        start, end = span.start, min(span.end, len(plain))
-        if start < at or start >= end:
-            return None
-        if start > at:
-            segments.append(Segment(plain[at:start], under))
-        segments.append(Segment(plain[start:end], under + console.get_style(span.style, default=null)))
-        at = end
-    if at < len(plain):
-        segments.append(Segment(plain[at:], under))
-    return segments
-
-
 def tier_label(tier: int | None) -> str:
     return f"T{tier}" if tier else "–"
 
@@ -77,53 +52,26 @@ def fit(text: Text, width: int) -> Text:
     return text
 
 
-def fit_plain(text: str, width: int) -> str:
-    """What :func:`fit` does to a ``Text``'s characters, on a plain string."""
-    width = max(width, 0)
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…"
-    return text + " " * (width - length)
-
-
 def item_row(item: Item, width: int) -> Text:
-    """One list row: ``glyph  title ........ author  T1`` in exactly ``width`` cells.
-
-    Built as one string and its spans (the same ``Text`` that appending a fitted ``Text``
-    per column gives, span for span): a list draws ~40 of these on every topic, tier or page
-    change, and each ``Text`` built on the way cost a pass over its characters.
-    """
-    glyph = GLYPHS.get(item.status, "?")
-    glyph_style = GLYPH_STYLES.get(item.status, "")
-    tier = tier_label(item.tier).rjust(2)
-    tier_style = "dim" if not item.tier else ""
+    """One list row: ``glyph  title ........ author  T1`` in exactly ``width`` cells."""
+    glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
+    tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
     # " " glyph " " title ["  " author] "  " tier " " -- the author column only when wide.
-    rest = max(width - 6 - cell_len(tier), 0)
+    rest = max(width - 6 - tier.cell_len, 0)
     author_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
     title_width = rest - author_width - 2 if author_width else rest
-    title_style = TITLE_STYLES.get(item.status, "")
-    title = fit_plain(clean_text(item.title, limit=500), title_width)
-    parts = [" ", glyph, " ", title]
-    spans: list[Span] = []
-    if glyph_style:
-        spans.append(Span(1, 1 + len(glyph), glyph_style))
-    at = 2 + len(glyph)
-    if title_style:
-        spans.append(Span(at, at + len(title), title_style))
-    at += len(title)
+    title = safe(item.title, limit=500, style=TITLE_STYLES.get(item.status, ""))
+    row = Text(" ")
+    row.append_text(glyph)
+    row.append(" ")
+    row.append_text(fit(title, title_width))
     if author_width:
-        author = fit_plain(clean_text(item.author or "", limit=200), author_width)
-        parts += ["  ", author]
-        spans.append(Span(at + 2, at + 2 + len(author), "dim"))
-        at += 2 + len(author)
-    parts += ["  ", tier, " "]
-    if tier_style:
-        spans.append(Span(at + 2, at + 2 + len(tier), tier_style))
-    row = Text("".join(parts), spans=spans, no_wrap=True)
-    if width - 6 - cell_len(tier) < 1:  # too narrow for a title: cut to the width
-        row.truncate(max(width, 0), overflow="ellipsis", pad=True)
-    # (else the columns add up to exactly ``width``: truncating measured every row again)
-    return row
+        row.append("  ")
+        row.append_text(fit(safe(item.author or "", limit=200, style="dim"), author_width))
+    row.append("  ")
+    row.append_text(tier)
+    row.append(" ")
+    return fit(row, width)
 
 
 def status_line(item: Item) -> Text:

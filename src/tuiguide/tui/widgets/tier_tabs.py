@@ -52,7 +52,7 @@ class TierTabs(Widget):
 
     def set(self, tier: int | None, counts: dict[int | None, int] | None, *, enabled: bool = True) -> None:
         if (tier, counts, enabled) == (self.tier, self.counts, self.enabled):
-            return  # (a redraw of this one line costs ~1 ms: not on every key)
+            return  # (unchanged: no redraw)
         self.tier, self.counts, self.enabled = tier, counts, enabled
         self.refresh()
 

@@ -7,28 +7,21 @@ and shows ``done/total`` for the current tier at the right edge, the title cut t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region
-from textual.message import Message
-from textual.scrollbar import ScrollBar
-from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tuiguide.core.models import Guide, Topic
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.tui.sources import base as sources
 from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode
 from tuiguide.tui.widgets.render import counts_badge, safe
-from tuiguide.tui.widgets.scrolling import steady_vertical_scrollbar
 
 MIN_LABEL_WIDTH = 12
 _PROGRESS_BADGE = re.compile(r"(\d+)/(\d+)")
@@ -38,52 +31,6 @@ def badge_progress(badge: str) -> tuple[int, int] | None:
     """(done, total) when a badge is a ``done/total`` count (drawn as a bar), else None."""
     match = _PROGRESS_BADGE.fullmatch(badge)
     return (int(match[1]), int(match[2])) if match else None
-
-
-class BadgeKeyedLines(LRUCache[tuple[object, ...], Strip]):
-    """Tree's cache of drawn lines, keyed by what the line shows: its badge (and the bars'
-    width), and the cursor and hover flags of the nodes on its path.
-
-    Tree keys a drawn line by counters it bumps on every change it makes (cursor, hover,
-    expansion, label), so a line is never drawn from the cache again once its look has
-    changed, even back to a look drawn before: a tier change (every badge) drew every line
-    again, and the cursor onto a guide and off it drew every topic under it twice (their
-    guide lines take the cursor's colour), ~0.12 ms a line plus Rich. Here the badge is part
-    of the key (never bumped for), and each path node's counter counts only its other
-    changes (the tree subtracts the bumps of its cursor and hover flags, which are in the
-    key themselves): a tier or a cursor position seen before is drawn from the cache, and
-    any other change still misses. (Tree reads and writes ``_line_cache`` only with ``in``,
-    ``[key]`` and ``[key] = strip``, its key being ``(y, ..., per-node counters)``;
-    Textual is pinned.)
-    """
-
-    def __init__(self, tree: TopicTree, maxsize: int) -> None:
-        super().__init__(maxsize)
-        self._tree = tree
-
-    def _badged(self, key: tuple[object, ...]) -> tuple[object, ...]:
-        tree = self._tree
-        y = key[0]
-        lines = tree._tree_lines
-        if not (isinstance(y, int) and 0 <= y < len(lines)):
-            return (key, None, tree._badge_width)
-        line = lines[y]
-        info = line.node.data
-        bumps = tree._flag_bumps
-        path = tuple(
-            (node._id, node._updates - bumps.get(node._id, 0), node._selected_, node._hover_)
-            for node in line.path
-        )
-        return (key[:-1], path, info.badge if info is not None else None, tree._badge_width)
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, tuple) and super().__contains__(self._badged(key))
-
-    def __getitem__(self, key: tuple[object, ...]) -> Strip:
-        return super().__getitem__(self._badged(key))
-
-    def __setitem__(self, key: tuple[object, ...], value: Strip) -> None:
-        super().__setitem__(self._badged(key), value)
 
 
 @dataclass
@@ -96,7 +43,6 @@ class NodeInfo:
     guide_id: int | None = None
     topic_id: int | None = None
     special: SpecialNode | None = None
-    children_keys: list[str] = field(default_factory=list)
 
     def make_source(self, catalogue: Catalogue, tier: int | None) -> ListSource:
         if self.special is not None:
@@ -112,7 +58,7 @@ class NodeInfo:
 
 
 class TopicTree(Tree[NodeInfo], inherit_bindings=False):
-    """Topic tree with right-aligned counts; ``enter`` posts :class:`Entered`.
+    """Topic tree with right-aligned counts; ``enter`` shows the node's list.
 
     Tree's own bindings are not inherited: ``space`` must reach the screen (it cycles the
     item's status everywhere) and every key here needs an id for the help screen.
@@ -148,55 +94,39 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         Binding("left", "collapse_node", "Collapse / go to parent", show=False, id="tree.collapse"),
     ]
 
-    class Entered(Message):
-        """The user pressed enter on a node: show its list and move there."""
-
-        def __init__(self, node: TreeNode[NodeInfo]) -> None:
-            super().__init__()
-            self.node = node
-
     def __init__(
         self,
+        special_nodes: Sequence[SpecialNode] = (),
         *,
         id: str | None = None,
         on_enter: Callable[[TreeNode[NodeInfo]], None] | None = None,
         on_highlight: Callable[[TreeNode[NodeInfo]], None] | None = None,
     ) -> None:
-        """``on_enter`` runs at once on enter (a message would let keys typed just after it
-        reach the tree before focus moves); without it :class:`Entered` is posted.
-        ``on_highlight`` runs at once when the cursor moves to another node (besides the
-        NodeHighlighted message), so the list follows in the same frame as the cursor."""
-        # Per node id: how often Tree bumped the node's update counter for its cursor or
-        # hover flag (BadgeKeyedLines keys by the flags instead). Set first: Tree's own
-        # __init__ already moves the cursor.
-        self._flag_bumps: dict[int, int] = {}
+        """``special_nodes`` are shown above the guides, in that order. ``on_enter(node)``
+        runs at once on enter, so keys typed just after it reach the pane it moves to;
+        ``on_highlight(node)`` as soon as the cursor moves to another node, so the owner's
+        list changes in the same frame as the cursor."""
         super().__init__(Text("Guides"), id=id)
-        self._on_enter = on_enter
-        self._on_highlight = on_highlight
+        self.special_nodes = tuple(special_nodes)
+        self._enter_callback = on_enter
+        self._highlight_callback = on_highlight
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
         self.nodes_by_key: dict[str, TreeNode[NodeInfo]] = {}
         self._badge_width = 0  # the widest done/total badge: every bar has this width
-        self._line_style: Style | None = None  # rich_style while a draw is under way
         # The guides and topics (with per-tier counts) last counted, and the catalogue's
         # read stamp then; the badges of each tier shown since (valid with _counted).
         self._counted: tuple[list[Guide], dict[int, list[Topic]], tuple[int, int]] | None = None
         self._tier_badges: dict[int | None, tuple[dict[str, str], int]] = {}
-        self._line_cache = BadgeKeyedLines(self, self._line_cache.maxsize)
-
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        return steady_vertical_scrollbar(self)  # (redrawn only when the thumb moves a cell)
 
     # ------------------------------------------------------------------ building
     def build(self, catalogue: Catalogue, tier: int | None) -> None:
         """(Re)build every node from the catalogue, keeping expansion where possible."""
         collapsed = {k for k, n in self.nodes_by_key.items() if n.allow_expand and not n.is_expanded}
         self.clear()
-        self._flag_bumps = {}  # (node ids start again)
         self.nodes_by_key = {}
-        for special in sources.SPECIAL_NODES:
+        for special in self.special_nodes:
             info = NodeInfo(key=special.key, title=Text(f"{special.icon} {special.label}"), special=special)
             self.nodes_by_key[info.key] = self.root.add_leaf(info.title, data=info)
         guides = catalogue.guides()
@@ -270,7 +200,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         memo = self._tier_badges.get(tier)
         if memo is None:
             badges: dict[str, str] = {}
-            for special in sources.SPECIAL_NODES:
+            for special in self.special_nodes:
                 badges[special.key] = special.badge(catalogue, tier)
             for guide in guides:
                 counts = catalogue.guide_counts(guide.id, tier)
@@ -291,45 +221,24 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         if width != self._badge_width:
             self._badge_width = width
             changed = [n for n in self.nodes_by_key.values() if n.data is not None]
-        # The line cache keys each line by its badge (BadgeKeyedLines): a changed badge needs
-        # a redraw of its line only, and lines drawn for another tier are drawn again from
-        # the cache when that tier comes back.
-        if len(changed) > 8:  # (a tier change: every badge) one refresh, not one per line
-            self.refresh()
-        else:
-            for node in changed:
-                if node.line >= 0:
-                    self._refresh_line(node.line)
+        for node in changed:
+            node.refresh()  # (Tree draws that node's line again, with the new badge)
 
     def watch_cursor_line(self, previous_line: int, line: int) -> None:
-        self._count_flag_bumps(super().watch_cursor_line, previous_line, line)
+        super().watch_cursor_line(previous_line, line)
         node = self.cursor_node
-        if self._on_highlight is not None and previous_line != line and node is not None:
-            self._on_highlight(node)
-
-    def watch_hover_line(self, previous_hover_line: int, hover_line: int) -> None:
-        self._count_flag_bumps(super().watch_hover_line, previous_hover_line, hover_line)
-
-    def _count_flag_bumps(self, watcher: Callable[[int, int], None], previous: int, line: int) -> None:
-        """Run Tree's cursor or hover watcher (the only places that set a node's cursor and
-        hover flags), counting the update-counter bumps it made (see BadgeKeyedLines)."""
-        nodes = {self._get_node(previous), self._get_node(line), self.cursor_node}
-        before = {node: node._updates for node in nodes if node is not None}
-        watcher(previous, line)
-        bumps = self._flag_bumps
-        for node, updates in before.items():
-            if node._updates != updates:
-                bumps[node._id] = bumps.get(node._id, 0) + node._updates - updates
+        if self._highlight_callback is not None and previous_line != line and node is not None:
+            self._highlight_callback(node)
 
     # ------------------------------------------------------------------ actions
     def action_enter_node(self) -> None:
         node = self.cursor_node
         if node is None:
             return
-        if self._on_enter is not None:
-            self._on_enter(node)
+        if self._enter_callback is not None:
+            self._enter_callback(node)
         else:
-            self.post_message(self.Entered(node))
+            self.post_message(self.NodeSelected(node))
 
     def action_expand_node(self) -> None:
         node = self.cursor_node
@@ -360,24 +269,7 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
             self.move_cursor(node)
         return True
 
-    # ------------------------------------------------------------------ rendering
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # Tree.render_line looks up rich_style (a walk over every ancestor's styles) for each
-        # line: once per draw is enough (a tier change redraws every line).
-        self._line_style = self.rich_style
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._line_style = None
-
-    def render_line(self, y: int) -> Strip:
-        style = self._line_style
-        if style is None:
-            return super().render_line(y)
-        scroll_x, scroll_y = self.scroll_offset
-        # (Tree's private line renderer, as Tree.render_line calls it; Textual is pinned.)
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
-
+    # ------------------------------------------------------------------ labels
     def _label_room(self, node: TreeNode[NodeInfo]) -> tuple[str, int]:
         """The node's expand icon and the cells its label fills (title, gap, badge)."""
         depth = 0
@@ -395,8 +287,8 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         return icon, width
 
     def get_label_width(self, node: TreeNode[NodeInfo]) -> int:
-        """What :meth:`render_label` would measure, without building it: Tree asks for every
-        line's width on each rebuild (~100 labels, ~20 ms at start-up when drawn)."""
+        """What :meth:`render_label` would measure, without building the label (Tree asks for
+        every line's width each time its lines are rebuilt)."""
         info = node.data
         if info is None:
             return super().get_label_width(node)
@@ -434,7 +326,6 @@ class TopicTree(Tree[NodeInfo], inherit_bindings=False):
         if icon:
             return Text.assemble((icon, base_style + Style(dim=True)), label)
         return label
-
 
     def _progress_badge(self, badge: str, done: int, total: int) -> Text:
         """``done/total`` on a bar: the done share of its cells coloured (no extra width)."""
