@@ -110,10 +110,10 @@ def add_feed(cat: Catalogue, key: str, link: str, title: str, site_url: str | No
              ) -> int:
     """Follow one feed (``key`` is its normalised URL); return its id."""
     with transaction(cat):
-        table = cat.db["feeds"].insert({"url": key, "link": link, "title": title,
+        table = cat.db.table("feeds").insert({"url": key, "link": link, "title": title,
                                         "site_url": site_url, "created_at": now,
                                         "updated_at": now})
-    return int(table.last_rowid)
+    return int(table.last_rowid or 0)
 
 
 def add_feeds(cat: Catalogue, feeds: Iterable[tuple[str, str, str, str | None]], now: str
@@ -122,7 +122,7 @@ def add_feeds(cat: Catalogue, feeds: Iterable[tuple[str, str, str, str | None]],
     rows = [{"url": key, "link": link, "title": title, "site_url": site_url,
              "created_at": now, "updated_at": now} for key, link, title, site_url in feeds]
     with transaction(cat):
-        cat.db["feeds"].insert_all(rows)
+        cat.db.table("feeds").insert_all(rows)
 
 
 def delete_feed(cat: Catalogue, feed_id: int) -> None:
@@ -209,7 +209,7 @@ def write_entries(cat: Catalogue, new: list[dict[str, Any]], changed: list[dict[
 
     Only rows whose content changed are written: every write re-indexes the entry for search.
     """
-    table = cat.db["feed_entries"]
+    table = cat.db.table("feed_entries")
     with transaction(cat):
         if new:
             table.insert_all(new)

@@ -14,7 +14,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from trafilatura.xml import xmltotxt
 
 from tuiguide.core.text.urls import is_openable

@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 from lxml import html as lxml_html
 
 from tuiguide.core.reader.article import Article, make_article

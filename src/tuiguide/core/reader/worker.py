@@ -87,7 +87,7 @@ class _Worker:
     def __init__(self, memory_limit: int | None):
         self.memory_limit = memory_limit
         self.process: BaseProcess | None = None
-        self.conn: Connection | None = None
+        self.pipe: Connection | None = None
         self.lock = threading.Lock()
 
     @property
@@ -115,8 +115,8 @@ class _Worker:
         raise ExtractError(str(value))
 
     def _connection(self) -> Connection:
-        if self.conn is not None and self.alive:
-            return self.conn
+        if self.pipe is not None and self.alive:
+            return self.pipe
         self._kill()
         import multiprocessing
 
@@ -127,7 +127,7 @@ class _Worker:
         )
         _start_quietly(process)
         child_end.close()
-        self.process, self.conn = process, parent_end
+        self.process, self.pipe = process, parent_end
         try:
             ready = parent_end.poll(START_TIMEOUT) and parent_end.recv() == "ready"
         except (EOFError, OSError):
@@ -138,21 +138,21 @@ class _Worker:
         return parent_end
 
     def _kill(self) -> None:
-        process, conn = self.process, self.conn
-        self.process = self.conn = None
+        process, pipe = self.process, self.pipe
+        self.process = self.pipe = None
         if process is not None:
             if process.is_alive():
                 process.kill()
             process.join(5)
-        if conn is not None:
-            conn.close()
+        if pipe is not None:
+            pipe.close()
 
     def stop(self) -> None:
         """Ask the worker to finish, then kill it if it does not at once."""
-        conn, process = self.conn, self.process
-        if conn is not None and process is not None and process.is_alive():
+        pipe, process = self.pipe, self.process
+        if pipe is not None and process is not None and process.is_alive():
             with contextlib.suppress(OSError, ValueError):
-                conn.send(None)
+                pipe.send(None)
             process.join(1)
         self._kill()
 

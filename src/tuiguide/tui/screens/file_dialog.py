@@ -199,7 +199,7 @@ def dialog_for_entry(catalogue: Catalogue, entry: InboxEntry,
     if guide_id is None and len(guides) > 1:
         owner = {t.id: t.guide_id for t in catalogue.topics()}
         labels = {
-            t: f"{clean_text(guides.get(owner.get(t), ''), limit=40)} › {label}"
+            t: f"{clean_text(guides.get(owner.get(t) or 0, ''), limit=40)} › {label}"
             for t, label in labels.items()
         }
     return FileDialog(entry.title, suggestions, list(labels.items()))
