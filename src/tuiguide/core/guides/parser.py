@@ -89,7 +89,7 @@ def _scan_link(text: str) -> tuple[str, str, str] | None:
     if not text.startswith("["):
         return None
     # Fast path (nearly every line): no brackets in the title, no parentheses in the URL,
-    # where the balanced scan below finds the same split (1.4x faster parse at 50k).
+    # where the balanced scan below finds the same split.
     simple = _SIMPLE_LINK.match(text)
     if simple is not None:
         return simple.group(1), _clean_target(simple.group(2)), text[simple.end():]

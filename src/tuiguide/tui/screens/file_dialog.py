@@ -186,8 +186,7 @@ def dialog_for_entry(catalogue: Catalogue, entry: InboxEntry,
                      suggestions: Sequence[Suggestion] | None = None) -> FileDialog:
     """The dialog for one Inbox entry, with suggestions learnt from the catalogue.
 
-    Building a :class:`Suggester` takes ~0.1 s for the bundled guide but seconds at 50,000
-    resources: a caller on the UI thread passes one built in a worker (and ``suggestions``
+    Building a :class:`Suggester` reads every resource, slow on a big catalogue: a caller on the UI thread passes one built in a worker (and ``suggestions``
     computed there too); without, it is built here.
     """
     if suggester is None:
