@@ -206,9 +206,27 @@ class ItemList(ScrollView, can_focus=True):
         self._pages.clear()
         self._drawn.clear()
         self._count = self.source.count() if self.source is not None else 0
-        # A line per row; width 0: rows are drawn to the list's width, never scrolled sideways.
-        self.virtual_size = Size(0, self._count)
+        self._set_rows(self._count)
         self.refresh()
+
+    def _set_rows(self, count: int) -> None:
+        """A line per row; width 0: rows are drawn to the list's width, never sideways.
+
+        ``overflow-y: scroll`` keeps the scrollbar whatever the count, so a new count changes
+        no layout: it is set without the screen-wide layout pass that assigning
+        ``virtual_size`` asks for, and the scrollbar is told the new extent.
+        """
+        size = Size(0, count)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.size.height:
+            self.virtual_size = size
+            return
+        self.set_reactive(ItemList.virtual_size, size)
+        bar = self.vertical_scrollbar
+        bar.window_virtual_size = count
+        bar.window_size = self.scrollable_content_region.height
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _page(self, page_no: int) -> list[Row]:
         page = self._pages.get(page_no)
