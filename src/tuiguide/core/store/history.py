@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import Event
+from tuiguide.core.store import counts
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -66,14 +67,6 @@ def finished_stamps(catalogue: Catalogue, guide_id: int | None = None) -> list[s
 def resources_per_tier(
     catalogue: Catalogue, guide_id: int | None = None
 ) -> list[tuple[int | None, str, int]]:
-    """(tier or None, status, distinct resources) over live placements (a resource in two
-    tiers counts in both)."""
-    where, params = "p.removed_at IS NULL", []
-    if guide_id is not None:
-        where += " AND p.guide_id = ?"
-        params.append(guide_id)
-    return catalogue.conn.execute(
-        "SELECT p.tier, r.status, count(DISTINCT r.id) FROM placements p "
-        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY 1, 2",
-        params,
-    ).fetchall()
+    """(tier or None, status, distinct resources): each resource once, at its lead tier
+    (:data:`counts.LEAD_RULE`), so the tiers add up to the guide's total."""
+    return counts.lead_resources_by_status(catalogue, guide_id)
