@@ -8,6 +8,8 @@
   resource placed twice counts in when a tier filter crosses topics.
 - ``resource_counts`` is recounted the same way: per (guide, tier) each resource counts at its
   lead tier only, so the tiers add up to the total.
+- ``events`` gains ``undone_at``: undo (``ctrl+z``, ``tuiguide undo``) marks the change it
+  reversed, so a repeated undo goes further back, across restarts.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def up(conn: sqlite3.Connection) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(conn, execute_plugins=False)
+    db.table("events").add_column("undone_at", str)
     for table, _, _ in INDEXES:
         db.table(table).disable_fts()
     conn.execute(LEAD_FACETS)
