@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from tuiguide.core.feeds import store as feeds_store
 from tuiguide.core.models import STATUSES, Event
 from tuiguide.core.store import history, writes
-from tuiguide.core.store.connection import transaction
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
@@ -107,7 +106,7 @@ def undo_last(catalogue: Catalogue) -> UndoResult:
     result = UndoResult()
     kinds = list(REVERSERS)
     for _ in range(MAX_SKIPPED):
-        with transaction(catalogue.conn):
+        with feeds_store.transaction(catalogue):
             event = history.last_to_undo(catalogue, kinds)
             if event is None:
                 return result

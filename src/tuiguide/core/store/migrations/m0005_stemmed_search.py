@@ -76,7 +76,8 @@ def up(conn: sqlite3.Connection) -> None:
     import sqlite_utils
 
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    db.table("events").add_column("undone_at", str)
+    if "undone_at" not in db.table("events").columns_dict:
+        db.table("events").add_column("undone_at", str)
     for table, _, _ in INDEXES:
         db.table(table).disable_fts()
     conn.execute(LEAD_FACETS)
