@@ -89,6 +89,7 @@ COMMANDS: tuple[click.Command, ...] = (
     study.next_cmd,
     study.stats_cmd,
     study.log_cmd,
+    study.undo_cmd,
     backup.export_cmd,
     backup.restore_cmd,
     search.search_cmd,

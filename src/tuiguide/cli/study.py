@@ -1,4 +1,5 @@
-"""Study commands: ``next`` (what to read now), ``stats`` (progress and pace), ``log`` (history)."""
+"""Study commands: ``next`` (what to read now), ``stats`` (progress and pace), ``log`` (history),
+``undo`` (take the last change back)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,17 @@ def log_cmd(ctx: Context, since: str | None, limit: int | None, as_json: bool,
     found = events(ctx.catalogue(), since=since_stamp, limit=limit)
     empty = "No activity yet." if since is None else f"No activity since {clean_text(since)}."
     print_rows(EVENT_ROWS, [found], out, empty=empty)
+
+
+@click.command("undo")
+@pass_ctx
+@user_errors
+def undo_cmd(ctx: Context) -> None:
+    """Take back the last change: a status, a note edit, an Inbox dismissal or a filing.
+
+    Run it again to go further back; it works across restarts of the app.
+    """
+    from tuiguide.core.study.undo import undo_last
+
+    result = undo_last(ctx.catalogue())
+    click.echo(result.message)

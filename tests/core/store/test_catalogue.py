@@ -32,10 +32,20 @@ def test_bundled_guide_imported_on_first_run(catalogue: Catalogue) -> None:
     conn = catalogue.conn
     assert conn.execute("SELECT count(*) FROM placements").fetchone()[0] == 337
     assert conn.execute("SELECT count(*) FROM resources").fetchone()[0] == 333
-    assert catalogue.count_items(tier=1) == 52
-    assert catalogue.count_items(tier=2) == 256
-    assert catalogue.count_items(tier=3) == 26
+    # Across topics each resource counts once, in its lead tier (its lowest): the four
+    # placed twice (LLaMA-Factory in topics 8 and 17, ...) do not count twice.
+    assert catalogue.count_items(tier=1) == 51
+    assert catalogue.count_items(tier=2) == 255
+    assert catalogue.count_items(tier=3) == 24
     assert catalogue.count_items(tier=0) == 3
+    assert catalogue.count_items() == 333 == 51 + 255 + 24 + 3
+    assert catalogue.tier_counts() == {1: 51, 2: 255, 3: 24, None: 3}
+    # Inside a topic its placement shows: Tools & Libraries holds LLaMA-Factory too.
+    tools = catalogue.find_topic("17")
+    assert "LLaMA-Factory" in " ".join(
+        i.title for i in catalogue.items(topic_id=tools.id, limit=100)
+    )
+    assert catalogue.count_items(topic_id=tools.id) == 14
     topics = catalogue.topics(guides[0].id)
     assert len(topics) == 19
     assert topics[0].label == "1. LLM Inference Fundamentals"
@@ -119,7 +129,8 @@ def test_notes(catalogue: Catalogue) -> None:
 
 def test_items_paging_and_filters(catalogue: Catalogue) -> None:
     all_items = catalogue.items(limit=1000)
-    assert len(all_items) == 337
+    assert len(all_items) == 333  # 337 placements, each resource once
+    assert len({i.id for i in all_items}) == 333
     page = catalogue.items(limit=10, offset=20)
     assert [i.placement_id for i in page] == [i.placement_id for i in all_items[20:30]]
     topic = catalogue.find_topic("2")
@@ -218,7 +229,7 @@ def test_several_guides(catalogue: Catalogue, tmp_path: Path) -> None:
     assert [g.title for g in guides] == ["Learning Guide: AI Inference Engineering", "Small Guide"]
     small = catalogue.find_guide("small")
     assert catalogue.count_items(guide_id=small.id) == 4
-    assert catalogue.count_items() == 341
+    assert catalogue.count_items() == 337  # 333 resources + the small guide's 4
 
 
 def test_not_a_guide_writes_nothing(catalogue: Catalogue, tmp_path: Path) -> None:

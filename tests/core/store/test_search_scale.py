@@ -68,18 +68,25 @@ def api_topic_counts(cat: Catalogue, guide_id: int | None) -> dict:
     return ref_keys
 
 
+LEAD_TIER = "COALESCE(min(COALESCE(p.tier, 1000000)), 0)"
+"""A resource's lead tier (its lowest; untiered = 1000000) among the placements grouped."""
+
+
 def reference_guide_counts(cat: Catalogue, guide_id: int | None, tier: int | None) -> Counts:
+    """Distinct resources; with a tier, those whose lead tier (lowest, untiered last) in
+    scope is that tier: each resource counts in one tier."""
     where, params = ["p.removed_at IS NULL"], []
     if guide_id is not None:
         where.append("p.guide_id = ?")
         params.append(guide_id)
+    having = ""
     if tier is not None:
-        where.append("p.tier = ?")
-        params.append(tier)
+        having = f"HAVING {LEAD_TIER} = {1000000 if tier == 0 else int(tier)}"
     counts = Counts()
     for status, n in cat.conn.execute(
-        "SELECT r.status, count(DISTINCT r.id) FROM placements p JOIN resources r ON "
-        f"r.id = p.resource_id WHERE {' AND '.join(where)} GROUP BY r.status",
+        "SELECT status, count(*) FROM (SELECT r.id, r.status AS status FROM placements p "
+        f"JOIN resources r ON r.id = p.resource_id WHERE {' AND '.join(where)} "
+        f"GROUP BY r.id {having}) GROUP BY status",
         params,
     ):
         counts.add(status, n)
@@ -100,6 +107,12 @@ def reference_count_items(cat: Catalogue, guide_id, topic_id, tier, status) -> i
         statuses = [status] if isinstance(status, str) else list(status)
         where.append(f"r.status IN ({', '.join('?' * len(statuses))})")
         params += statuses
+    if topic_id is None:  # across topics: each resource once, in its lead tier
+        return sum(
+            getattr(reference_guide_counts(cat, guide_id, tier), s)
+            for s in (STATUSES if status is None else [status] if isinstance(status, str)
+                      else status)
+        )
     where = " AND ".join(where)
     return cat.conn.execute(
         "SELECT count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
@@ -120,7 +133,13 @@ def assert_counts_agree(cat: Catalogue) -> None:
             assert cat.guide_counts(guide_id, tier) == reference_guide_counts(cat, guide_id, tier)
     for topic_id in topics:
         expected: dict = {}
-        for tier, n in cat.conn.execute(
+        if topic_id is None:  # the tabs of a list across topics: resources by lead tier
+            for tier in (0, 1, 2, 3):
+                c = reference_guide_counts(cat, None, tier)
+                n = sum(getattr(c, s) for s in STATUSES)
+                if n:
+                    expected[tier or None] = n
+        for tier, n in () if topic_id is None else cat.conn.execute(
             "SELECT p.tier, count(*) FROM placements p WHERE p.removed_at IS NULL "
             + ("AND (p.topic_id = ? OR p.section_id = ?) " if topic_id else "")
             + "GROUP BY p.tier",

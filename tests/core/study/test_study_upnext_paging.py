@@ -17,7 +17,7 @@ from tuiguide.core.study.upnext import up_next, up_next_count, up_next_tier_coun
 # The reading order as one ranking over every placement (the definition; slow at 50k).
 _KEY = (
     "(r.status <> 'reading'), COALESCE(p.tier, 1000000), g.position, g.id, "
-    "t.position, p.position, p.id"
+    "t.position, t.id, p.position, p.id"
 )
 
 
@@ -26,19 +26,21 @@ def reference_order(cat: Catalogue, guide_id: int | None, tier: int | None) -> l
     if guide_id is not None:
         where += " AND p.guide_id = ?"
         params.append(guide_id)
+    # A tier filter keeps the resources whose first place (their lead) is in that tier: it
+    # does not change which place comes first, so the tiers add up to the whole list.
+    tier_where = ""
     if tier == 0:
-        where += " AND p.tier IS NULL"
+        tier_where = " AND ptier IS NULL"
     elif tier is not None:
-        where += " AND p.tier = ?"
-        params.append(tier)
+        tier_where = f" AND ptier = {int(tier)}"
     rows = cat.conn.execute(
         f"""SELECT pid FROM (
             SELECT p.id AS pid, ROW_NUMBER() OVER (PARTITION BY p.resource_id ORDER BY {_KEY}) rn,
-                   {_KEY.replace("p.id", "p.id AS k")}
+                   p.tier AS ptier, {_KEY.replace("p.id", "p.id AS k")}
             FROM placements p JOIN resources r ON r.id = p.resource_id
             JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id
             WHERE {where})
-        WHERE rn = 1""",
+        WHERE rn = 1{tier_where}""",
         params,
     ).fetchall()
     ids = [row[0] for row in rows]

@@ -7,6 +7,7 @@ and tier, in one transaction with the entry's change of state.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
@@ -66,8 +67,13 @@ def _set_state(cat: Catalogue, entry_id: int, state: str, allowed: tuple[str, ..
 
 
 def dismiss(cat: Catalogue, entry_id: int) -> InboxEntry:
-    """Take an entry out of the Inbox for good (it never comes back on refresh)."""
-    return _set_state(cat, entry_id, "dismissed", ("new",))
+    """Take an entry out of the Inbox (it never comes back on refresh; undo brings it
+    back)."""
+    with store.transaction(cat):
+        entry = _set_state(cat, entry_id, "dismissed", ("new",))
+        store.record_event(cat, "dismiss", None, json.dumps({"entry": entry_id}),
+                           entry.title, cat.now())
+    return entry
 
 
 def restore(cat: Catalogue, entry_id: int) -> InboxEntry:
@@ -101,7 +107,12 @@ def file_entry(cat: Catalogue, entry_id: int, topic_id: int, tier: int | None) -
             topic_id,
             tier,
         )
-        store.mark_filed(cat, entry, resource_id, now)
+        copies = store.mark_filed(cat, entry, resource_id, now)
+        store.record_event(
+            cat, "file", resource_id,
+            json.dumps({"entry": entry_id, "placement": placement_id, "copies": copies}),
+            None, now,
+        )
     item = cat.item(resource_id, placement_id)
     assert item is not None
     return item

@@ -7,6 +7,7 @@ else in it touches the connection. Rows become records through the public mapper
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -262,18 +263,43 @@ def set_entry_state(cat: Catalogue, entry_id: int, state: str, now: str) -> None
 
 
 # --------------------------------------------------------------------------- filing
-def mark_filed(cat: Catalogue, entry: InboxEntry, resource_id: int, now: str) -> None:
+def mark_filed(cat: Catalogue, entry: InboxEntry, resource_id: int, now: str) -> list[int]:
     """The entry was filed as ``resource_id``: it and other feeds' copies of its link leave
-    the Inbox. Call inside :func:`transaction`, after the catalogue placed the resource."""
+    the Inbox (their ids are returned). Call inside :func:`transaction`, after the catalogue
+    placed the resource."""
     conn = cat.conn
     conn.execute(
         "UPDATE feed_entries SET state = 'filed', state_at = ?, resource_id = ? WHERE id = ?",
         (now, resource_id, entry.id),
     )
+    copies = [row[0] for row in conn.execute(
+        "SELECT id FROM feed_entries WHERE url = ? AND state = 'new' AND id != ?",
+        (entry.url, entry.id),
+    )]
     conn.execute(
         "UPDATE feed_entries SET state = 'in_guide', state_at = ?, resource_id = ? "
         "WHERE url = ? AND state = 'new' AND id != ?",
         (now, resource_id, entry.url, entry.id),
+    )
+    return copies
+
+
+# --------------------------------------------------------------------------- undo
+def record_event(cat: Catalogue, kind: str, resource_id: int | None, value: str,
+                 previous: str | None, now: str) -> None:
+    """A change undo can reverse (a dismissal, a filing), in the catalogue's event log."""
+    cat.conn.execute(
+        "INSERT INTO events (resource_id, kind, value, previous, at) VALUES (?, ?, ?, ?, ?)",
+        (resource_id, kind, value, previous, now),
+    )
+
+
+def reopen_entries(cat: Catalogue, entry_ids: list[int], now: str) -> None:
+    """Put entries back in the Inbox (undo of a dismissal or a filing)."""
+    cat.conn.execute(
+        "UPDATE feed_entries SET state = 'new', state_at = ?, resource_id = NULL "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (now, json.dumps(entry_ids)),
     )
 
 

@@ -142,7 +142,7 @@ def _ranked(
 ) -> SearchResults:
     text = parsed.text_expression()
     columns = parsed.fields or list(RESOURCE_COLUMNS)
-    facets = scope.facets(store.guide_ids(catalogue) if scope.tiers else [])
+    facets = scope.facets()
     tail = f" AND {facets}" if facets else ""
     full = "{" + " ".join(columns) + "} : (" + text + ")" + tail
     results.mode = "ranked"

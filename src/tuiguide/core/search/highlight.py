@@ -2,7 +2,7 @@
 
 Results carry character spans, never markup, so the UI styles the matches itself and text
 from outside (guides, feeds, notes) is never parsed. Spans are found in the text as it will
-be shown (after :func:`clean_text`), prefix-aware like the index.
+be shown (after :func:`clean_text`), stemmed and prefix-aware like the index.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tuiguide.core.search.query import WORD, Term, fold_token
+from tuiguide.core.store.stems import stems
 from tuiguide.core.text.sanitize import clean_text
 
 Span = tuple[int, int]
@@ -19,25 +20,35 @@ Span = tuple[int, int]
 def highlight_spans(
     text: str, terms: Sequence[Term], field_name: str | None = None
 ) -> list[Span]:
-    """[start, end) spans of the words of ``text`` that a term matches (prefix-aware).
+    """[start, end) spans of the words of ``text`` that a term matches, as the index
+    matches them: same stem (``quantized`` marks "Quantization"), or for the last word a
+    stem that starts with it.
 
     ``field_name`` (title, author, ...) leaves out terms aimed at another field.
     """
     if not text or not terms:
         return []
-    exact: set[str] = set()
+    wanted: list[str] = []
     prefixes: list[str] = []
     for term in terms:
         if not term.applies_to(field_name):
             continue
-        exact.update(term.tokens)
+        wanted.extend(term.tokens)
         if term.prefix:
             prefixes.append(term.tokens[-1])
+    if not wanted:
+        return []
+    found = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    stem_of = stems([*wanted, *(w for _, _, w in found)])
+    exact = {stem_of[w] for w in wanted}
+    starts = [stem_of[p] for p in prefixes] + [fold_token(p) for p in prefixes]
     spans = []
-    for m in WORD.finditer(text):
-        word = fold_token(m.group())
-        if word in exact or any(word.startswith(p) for p in prefixes):
-            spans.append((m.start(), m.end()))
+    for start, end, word in found:
+        stem = stem_of[word]
+        if stem in exact or any(
+            stem.startswith(p) or fold_token(word).startswith(p) for p in starts
+        ):
+            spans.append((start, end))
     return spans
 
 

@@ -13,7 +13,14 @@ and brackets are data. The syntax a user may rely on:
   words), ``guide:...`` (id, slug or title words), ``in:title|author|description|notes`` (search
   only those fields), ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry).
   A filter's value may be quoted: ``topic:"kv cache"``;
-- while typing (``as_you_type=True``) the last word also matches as a prefix.
+- the last word also matches as a prefix (``quant`` finds "Quantization"), unless a space
+  or punctuation ends the input; ``as_you_type=True`` (the search box) only spares a filter
+  still being typed (``tier:``) its complaint;
+- words are stemmed (FTS5's porter tokenizer): ``quantized`` finds "Quantization".
+
+Adding a filter: a key in :data:`FILTER_KEYS`, a field on :class:`ParsedQuery` (counted in
+``has_filters``), a branch in :func:`_add_filter`, and its meaning in the engine's
+``_scope`` (for ``in:`` values, a name in ``_SCOPES`` and a branch in ``engine.search``).
 """
 
 from __future__ import annotations
@@ -179,11 +186,10 @@ def parse_query(raw: str, *, as_you_type: bool = False) -> ParsedQuery:
             count += 1
             continue
         count += 1
-        # While typing, the word under the cursor is a prefix (not after a space, a closing
-        # quote, or trailing punctuation such as the ++ of c++).
+        # The last word is a prefix, in the app as in the shell ("kv cach"), unless the
+        # input ends after it: a space, a closing quote, or punctuation such as the ++ of c++.
         prefix = (
-            as_you_type and last and ends_open and not (phrase and closed)
-            and bool(WORD.search(body_text[-1:]))
+            last and ends_open and not (phrase and closed) and bool(WORD.search(body_text[-1:]))
         )
         # FTS5 sees the words only, so stray quotes inside a word cannot unbalance it.
         term = Term(text=" ".join(WORD.findall(body_text)), tokens=tuple(words), prefix=prefix,

@@ -36,6 +36,22 @@ g.id AND p.topic_id = t.id`` and order by :data:`GUIDE_ORDER`)."""
 GUIDE_ORDER = "g.position, g.id, t.position, t.id, p.position"
 
 
+def lead_here(guide_scoped: bool) -> str:
+    """SQL true when placement ``p`` (in guide ``g``, topic ``t``) is its resource's lead
+    placement: no other live one has a lower tier (untiered last) or, in the same tier, an
+    earlier place in guide order (:data:`counts.LEAD_RULE`). ``guide_scoped``: only the
+    placements in ``p``'s guide compete (a view of one guide)."""
+    key = f"COALESCE({{x}}.tier, {counts.UNTIERED_KEY})"
+    return (
+        "NOT EXISTS (SELECT 1 FROM placements q JOIN guides qg ON qg.id = q.guide_id "
+        "JOIN topics qt ON qt.id = q.topic_id WHERE q.resource_id = p.resource_id "
+        "AND q.id <> p.id AND q.removed_at IS NULL"
+        + (" AND q.guide_id = p.guide_id" if guide_scoped else "")
+        + f" AND ({key.format(x='q')}, qg.position, qg.id, qt.position, qt.id, q.position, q.id)"
+        f" < ({key.format(x='p')}, g.position, g.id, t.position, t.id, p.position, p.id))"
+    )
+
+
 # ---------------------------------------------------------------------------- guides, topics
 def guides(catalogue: Catalogue) -> list[Guide]:
     rows = catalogue.conn.execute(
@@ -129,9 +145,13 @@ def count_items(
     status: str | Iterable[str] | None = None,
     include_removed: bool = False,
 ) -> int:
-    """Placements matching the filters (live ones from the count tables: no scan)."""
+    """Items a list with these filters shows (live ones from the count tables: no scan):
+    inside a topic its placements, across topics each resource once (at its lead tier)."""
     statuses = statuses_of(status)
     if not include_removed:
+        if topic_id is None:
+            tiers = None if tier is None else [tier]
+            return counts.lead_resources(catalogue, guide_id, tiers, statuses)
         return counts.live_placements(catalogue, guide_id, topic_id, tier, statuses)
     where, params = _filters(guide_id, topic_id, tier, statuses, include_removed)
     sql = "SELECT count(*) FROM placements p "
@@ -151,8 +171,11 @@ def placement_page(
     offset: int = 0,
     include_removed: bool = False,
 ) -> list[int]:
-    """Placement ids of one page of the list in guide order (topic, then position)."""
+    """Placement ids of one page of the list in guide order (topic, then position); a list
+    across topics shows each resource once, at its lead placement (:func:`lead_here`)."""
     where, params = _filters(guide_id, topic_id, tier, statuses_of(status), include_removed)
+    if topic_id is None and not include_removed:
+        where += " AND " + lead_here(guide_id is not None)
     joins = "CROSS JOIN resources r " if status is not None else ""
     topic_where = ""
     if topic_id is not None:

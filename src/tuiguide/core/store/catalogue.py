@@ -182,7 +182,10 @@ class Catalogue:
         return counts.resource_counts(self, guide_id, tier)
 
     def tier_counts(self, guide_id: int | None = None, topic_id: int | None = None) -> dict[int | None, int]:
-        """Number of placements per tier (for the tier tabs)."""
+        """Items per tier (for the tier tabs): a topic's placements, or across topics each
+        resource once at its lead tier, so the tabs add up to the list."""
+        if topic_id is None:
+            return counts.lead_resources_per_tier(self, guide_id)
         return counts.placements_per_tier(self, guide_id, topic_id)
 
     # ------------------------------------------------------------------ items

@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 TIER_NONE, TIER_ALL, ALL_GUIDES = -1, -2, 0
+UNTIERED_KEY = 1_000_000
+LEAD_RULE = (
+    "Across topics a resource is listed and counted once, at its lead placement: its lowest "
+    "tier (untiered last), the first such place in guide order; inside a topic every "
+    "placement shows."
+)
 
 _UPSERT = "ON CONFLICT DO UPDATE SET n = n + excluded.n"
 _LIVE = "FROM placements p JOIN resources r ON r.id = p.resource_id WHERE p.removed_at IS NULL"
@@ -40,17 +46,47 @@ def _placement_rows(where: str) -> str:
     )
 
 
+LEAD_KEY = f"COALESCE(p.tier, {UNTIERED_KEY})"
+"""A placement's tier as the reading order sorts it (untiered last): a resource's lead
+placement has the lowest."""
+
+
+def _tier_of(key: str) -> str:
+    return f"(CASE WHEN {key} = {UNTIERED_KEY} THEN {TIER_NONE} ELSE {key} END)"
+
+
 def _resource_rows(where: str) -> str:
     """Distinct resources per (guide, tier, status) in each of the four scopes, as
-    (g, t, s, n); ``where`` (``AND ...``) narrows the placements looked at."""
+    (g, t, s, n), each counted once at its lead tier in that scope (its lowest; see
+    :data:`LEAD_RULE`); ``where`` (``AND ...``) narrows the placements looked at."""
+    return f"""WITH lead AS (
+        SELECT p.resource_id AS rid, p.guide_id AS g, min({LEAD_KEY}) AS k, r.status AS s
+        {_LIVE} {where} GROUP BY 1, 2),
+    everywhere AS (SELECT rid, min(k) AS k, s FROM lead GROUP BY rid)
+    SELECT g, {_tier_of("k")} AS t, s, count(*) AS n FROM lead GROUP BY 1, 2, 3
+    UNION ALL SELECT g, {TIER_ALL}, s, count(*) FROM lead GROUP BY 1, 3
+    UNION ALL SELECT {ALL_GUIDES}, {_tier_of("k")}, s, count(*) FROM everywhere GROUP BY 2, 3
+    UNION ALL SELECT {ALL_GUIDES}, {TIER_ALL}, s, count(*) FROM everywhere GROUP BY 3"""
+
+
+def _each_placement_rows(where: str) -> str:
+    """Like :func:`_resource_rows` but counting every live placement (what summing
+    ``placement_counts`` gives), to take out again for resources placed more than once."""
     live = (
-        f"SELECT DISTINCT p.resource_id AS rid, p.guide_id AS g, COALESCE(p.tier, {TIER_NONE}) "
-        f"AS t, r.status AS s {_LIVE} {where}"
+        f"SELECT p.guide_id AS g, COALESCE(p.tier, {TIER_NONE}) AS t, r.status AS s "
+        f"{_LIVE} {where}"
     )
-    return f"""SELECT g, t, s, count(DISTINCT rid) AS n FROM ({live}) GROUP BY 1, 2, 3
-    UNION ALL SELECT g, {TIER_ALL}, s, count(DISTINCT rid) FROM ({live}) GROUP BY 1, 3
-    UNION ALL SELECT {ALL_GUIDES}, t, s, count(DISTINCT rid) FROM ({live}) GROUP BY 2, 3
-    UNION ALL SELECT {ALL_GUIDES}, {TIER_ALL}, s, count(DISTINCT rid) FROM ({live}) GROUP BY 3"""
+    return f"""WITH each_one AS ({live})
+    SELECT g, t, s, count(*) AS n FROM each_one GROUP BY 1, 2, 3
+    UNION ALL SELECT g, {TIER_ALL}, s, count(*) FROM each_one GROUP BY 1, 3
+    UNION ALL SELECT {ALL_GUIDES}, t, s, count(*) FROM each_one GROUP BY 2, 3
+    UNION ALL SELECT {ALL_GUIDES}, {TIER_ALL}, s, count(*) FROM each_one GROUP BY 3"""
+
+
+_MULTI = (
+    "AND p.resource_id IN (SELECT resource_id FROM placements WHERE removed_at IS NULL "
+    "GROUP BY resource_id HAVING count(*) > 1)"
+)
 
 
 def recount(catalogue: Catalogue) -> None:
@@ -62,15 +98,9 @@ def recount(catalogue: Catalogue) -> None:
         + _placement_rows("")
     )
     conn.execute("DELETE FROM resource_counts")
-    # Distinct resources = placements (summed from placement_counts, just rebuilt) minus the
-    # extra placements of the few resources placed more than once in a scope.
+    # Distinct resources = placements (summed from placement_counts, just rebuilt), with the
+    # few resources placed more than once counted at their lead tier instead.
     conn.execute(f"""INSERT INTO resource_counts (guide_id, tier, status, n)
-        WITH multi AS (SELECT resource_id FROM placements WHERE removed_at IS NULL
-                       GROUP BY resource_id HAVING count(*) > 1),
-        m AS (SELECT p.resource_id AS rid, p.guide_id AS g, COALESCE(p.tier, {TIER_NONE}) AS t,
-                     r.status AS s
-              FROM placements p JOIN resources r ON r.id = p.resource_id
-              WHERE p.removed_at IS NULL AND p.resource_id IN multi)
         SELECT g, t, s, sum(n) FROM (
             SELECT guide_id AS g, tier AS t, status AS s, sum(n) AS n
             FROM placement_counts GROUP BY 1, 2, 3
@@ -78,11 +108,8 @@ def recount(catalogue: Catalogue) -> None:
             UNION ALL SELECT {ALL_GUIDES}, tier, status, sum(n) FROM placement_counts GROUP BY 2, 3
             UNION ALL SELECT {ALL_GUIDES}, {TIER_ALL}, status, sum(n) FROM placement_counts
             GROUP BY 3
-            UNION ALL SELECT g, t, s, count(DISTINCT rid) - count(*) FROM m GROUP BY 1, 2, 3
-            UNION ALL SELECT g, {TIER_ALL}, s, count(DISTINCT rid) - count(*) FROM m GROUP BY 1, 3
-            UNION ALL SELECT {ALL_GUIDES}, t, s, count(DISTINCT rid) - count(*) FROM m GROUP BY 2, 3
-            UNION ALL SELECT {ALL_GUIDES}, {TIER_ALL}, s, count(DISTINCT rid) - count(*) FROM m
-            GROUP BY 3
+            UNION ALL SELECT g, t, s, -n FROM ({_each_placement_rows(_MULTI)})
+            UNION ALL SELECT * FROM ({_resource_rows(_MULTI)})
         ) GROUP BY 1, 2, 3 HAVING sum(n) <> 0""")
 
 
@@ -98,7 +125,7 @@ def _add_share(catalogue: Catalogue, ids: str, sign: int) -> None:
     catalogue.conn.execute(
         "INSERT INTO resource_counts (guide_id, tier, status, n) "
         f"SELECT g, t, s, {sign} * n FROM ({_resource_rows(where)}) WHERE true {_UPSERT}",
-        (ids,) * 4,
+        (ids,),
     )
 
 
@@ -187,10 +214,12 @@ def placements_per_tier(
 def resource_counts(
     catalogue: Catalogue, guide_id: int | None = None, tier: int | None = None
 ) -> Counts:
-    """Distinct resources per status (a URL placed twice counts once); tier None = all."""
+    """Distinct resources per status (a URL placed twice counts once, in its lead tier);
+    tier None = all, 0 = untiered."""
+    table_tier = TIER_ALL if tier is None else TIER_NONE if tier == 0 else tier
     rows = catalogue.conn.execute(
         "SELECT status, n FROM resource_counts WHERE guide_id = ? AND tier = ? AND n > 0",
-        (guide_id if guide_id is not None else ALL_GUIDES, tier if tier is not None else TIER_ALL),
+        (guide_id if guide_id is not None else ALL_GUIDES, table_tier),
     ).fetchall()
     counts = Counts()
     for status, n in rows:
@@ -207,4 +236,53 @@ def open_resource_counts(
         "SELECT tier, status, n FROM resource_counts WHERE guide_id = ? "
         "AND status IN ('todo', 'reading') AND n > 0",
         (guide_id if guide_id is not None else ALL_GUIDES,),
+    ).fetchall()
+
+
+def lead_resources(
+    catalogue: Catalogue,
+    guide_id: int | None = None,
+    tiers: Iterable[int] | None = None,
+    statuses: list[str] | None = None,
+) -> int:
+    """How many resources a cross-topic list shows: each once, at its lead tier (tiers
+    None = every tier, 0 = untiered; guide None = every guide)."""
+    where = ["guide_id = ?", "n > 0"]
+    params: list[Any] = [guide_id if guide_id is not None else ALL_GUIDES]
+    wanted = None if tiers is None else sorted({TIER_NONE if t == 0 else t for t in tiers})
+    if wanted is None:
+        where.append(f"tier = {TIER_ALL}")
+    else:
+        where.append(f"tier IN ({', '.join('?' * len(wanted))})")
+        params += wanted
+    if statuses is not None:
+        where.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params += statuses
+    return catalogue.conn.execute(
+        f"SELECT COALESCE(sum(n), 0) FROM resource_counts WHERE {' AND '.join(where)}", params
+    ).fetchone()[0]
+
+
+def lead_resources_per_tier(
+    catalogue: Catalogue, guide_id: int | None = None
+) -> dict[int | None, int]:
+    """Resources per lead tier (None = untiered), for the tier tabs of a cross-topic list:
+    they add up to the list's total."""
+    rows = catalogue.conn.execute(
+        "SELECT NULLIF(tier, -1), sum(n) FROM resource_counts WHERE guide_id = ? AND tier <> ? "
+        "AND n > 0 GROUP BY tier",
+        (guide_id if guide_id is not None else ALL_GUIDES, TIER_ALL),
+    ).fetchall()
+    return {tier: n for tier, n in rows}
+
+
+def lead_resources_by_status(
+    catalogue: Catalogue, guide_id: int | None = None
+) -> list[tuple[int | None, str, int]]:
+    """(lead tier or None, status, resources): progress per tier where each resource counts
+    once (the stats screen)."""
+    return catalogue.conn.execute(
+        "SELECT NULLIF(tier, -1), status, n FROM resource_counts WHERE guide_id = ? "
+        "AND tier <> ? AND n > 0",
+        (guide_id if guide_id is not None else ALL_GUIDES, TIER_ALL),
     ).fetchall()

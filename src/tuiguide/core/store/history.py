@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import Event
+from tuiguide.core.store import counts
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -56,7 +57,8 @@ def finished_stamps(catalogue: Catalogue, guide_id: int | None = None) -> list[s
     where, params = _in_guide(guide_id)
     rows = catalogue.conn.execute(
         "SELECT COALESCE((SELECT max(e.at) FROM events e WHERE e.resource_id = r.id "
-        "AND e.kind = 'status' AND e.value = 'done'), r.finished_at, r.status_at) "
+        "AND e.kind = 'status' AND e.value = 'done' AND e.undone_at IS NULL), "
+        "r.finished_at, r.status_at) "
         f"FROM resources r WHERE r.status = 'done'{where}",
         params,
     ).fetchall()
@@ -66,14 +68,34 @@ def finished_stamps(catalogue: Catalogue, guide_id: int | None = None) -> list[s
 def resources_per_tier(
     catalogue: Catalogue, guide_id: int | None = None
 ) -> list[tuple[int | None, str, int]]:
-    """(tier or None, status, distinct resources) over live placements (a resource in two
-    tiers counts in both)."""
-    where, params = "p.removed_at IS NULL", []
-    if guide_id is not None:
-        where += " AND p.guide_id = ?"
-        params.append(guide_id)
-    return catalogue.conn.execute(
-        "SELECT p.tier, r.status, count(DISTINCT r.id) FROM placements p "
-        f"JOIN resources r ON r.id = p.resource_id WHERE {where} GROUP BY 1, 2",
-        params,
-    ).fetchall()
+    """(tier or None, status, distinct resources): each resource once, at its lead tier
+    (:data:`counts.LEAD_RULE`), so the tiers add up to the guide's total."""
+    return counts.lead_resources_by_status(catalogue, guide_id)
+
+
+def last_to_undo(catalogue: Catalogue, kinds: list[str]) -> Event | None:
+    """The newest change of one of ``kinds`` not undone yet."""
+    row = catalogue.conn.execute(
+        "SELECT e.id, e.at, e.resource_id, r.url, r.title, e.kind, e.value, e.previous "
+        "FROM events e LEFT JOIN resources r ON r.id = e.resource_id "
+        f"WHERE e.undone_at IS NULL AND e.kind IN ({', '.join('?' * len(kinds))}) "
+        "ORDER BY e.id DESC LIMIT 1",
+        kinds,
+    ).fetchone()
+    return Event(*row) if row else None
+
+
+def mark_undone(catalogue: Catalogue, event_id: int) -> None:
+    catalogue.conn.execute(
+        "UPDATE events SET undone_at = ? WHERE id = ?", (catalogue.now(), event_id)
+    )
+
+
+def resource_state(catalogue: Catalogue, resource_id: int) -> tuple[str, str] | None:
+    """(status, note text) of a resource now; None when it is gone."""
+    row = catalogue.conn.execute(
+        "SELECT r.status, COALESCE(n.body, '') FROM resources r "
+        "LEFT JOIN notes n ON n.resource_id = r.id WHERE r.id = ?",
+        (resource_id,),
+    ).fetchone()
+    return (row[0], row[1]) if row else None

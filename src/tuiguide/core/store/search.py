@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from tuiguide.core.feeds.models import InboxEntry
 from tuiguide.core.feeds.store import ENTRY_SELECT, IN_INBOX, entry_from_row
 from tuiguide.core.models import Item
-from tuiguide.core.store.browse import GUIDE_ORDER, GUIDE_ORDER_WALK
-from tuiguide.core.store.counts import TIER_NONE
+from tuiguide.core.store.browse import GUIDE_ORDER, GUIDE_ORDER_WALK, lead_here
+from tuiguide.core.store.counts import TIER_NONE, lead_resources
 from tuiguide.core.store.rows import ITEM_SELECT, item_from_row
 from tuiguide.core.store.search_index import DOCUMENTS_FTS, ENTRIES_FTS
 
@@ -80,11 +80,10 @@ class SearchScope:
             params += self.statuses
         return " AND ".join(where), params
 
-    def facets(self, guide_ids: Sequence[int]) -> str | None:
-        """As an FTS5 expression over the ``facets`` column (None: no filter).
-
-        ``guide_ids``: every guide, to spell "tier 2 anywhere" as g1t2 OR g2t2 ...
-        """
+    def facets(self, guide_ids: Sequence[int] = ()) -> str | None:
+        """As an FTS5 expression over the ``facets`` column (None: no filter). Inside a
+        topic a tier is a placement's; across topics it is the resource's lead tier, so a
+        resource placed twice counts in one tier (``guide_ids`` is no longer needed)."""
         tiers = sorted(set(self.tiers))
         groups: list[list[str]] = []
         if self.statuses:
@@ -95,12 +94,13 @@ class SearchScope:
                 [f'"c{c}t{t}"' for c in ids for t in tiers] if tiers else [f'"c{c}t"*' for c in ids]
             )
         elif self.guide_ids:
+            # Across topics a tier means the resource's lead tier (in that guide).
             ids = sorted(set(self.guide_ids))
             groups.append(
-                [f'"g{g}t{t}"' for g in ids for t in tiers] if tiers else [f'"g{g}t"*' for g in ids]
+                [f'"l{g}t{t}"' for g in ids for t in tiers] if tiers else [f'"g{g}t"*' for g in ids]
             )
         elif tiers:
-            groups.append([f'"g{g}t{t}"' for g in guide_ids for t in tiers] or ['"g0t0"'])
+            groups.append([f'"l0t{t}"' for t in tiers])
         if not groups:
             return None
         return " AND ".join("{facets} : (" + " OR ".join(group) + ")" for group in groups)
@@ -176,22 +176,37 @@ def places_of(catalogue: Catalogue, resource_ids: list[int], scope: SearchScope)
     return [item_from_row(row) for row in rows]
 
 
+def _lead_total(catalogue: Catalogue, scope: SearchScope) -> int:
+    """Resources a filter across topics lists (each once, at its lead tier)."""
+    tiers = scope.tiers or None
+    statuses = scope.statuses or None
+    if not scope.guide_ids:
+        return lead_resources(catalogue, None, tiers, statuses)
+    return sum(lead_resources(catalogue, g, tiers, statuses) for g in sorted(set(scope.guide_ids)))
+
+
 def filtered_page(
     catalogue: Catalogue, scope: SearchScope, *, noted: bool, limit: int, offset: int
 ) -> tuple[int, list[Item]]:
-    """Filters only: (total, one page of the matching placements in guide order), counted
-    from the count tables and paged by the same index walk as the browsing list."""
+    """Filters only: (total, one page of the matching items in guide order), counted from
+    the count tables and paged by the same index walk as the browsing list. Inside a topic
+    every placement shows; across topics each resource once, at its lead placement."""
     conn = catalogue.conn
     where, params = scope.sql()
+    if not scope.topic_ids:
+        where.append(lead_here(bool(scope.guide_ids)))
     if noted:
         where.append("EXISTS (SELECT 1 FROM notes n WHERE n.resource_id = p.resource_id)")
     sql_where = " AND ".join(where)
     if noted:  # notes are few: count them directly
         total = conn.execute(
-            "SELECT count(*) FROM notes n JOIN placements p ON p.resource_id = n.resource_id "
-            f"JOIN resources r ON r.id = p.resource_id WHERE {sql_where}",
+            "SELECT count(*) FROM notes nn JOIN placements p ON p.resource_id = nn.resource_id "
+            "JOIN resources r ON r.id = p.resource_id JOIN guides g ON g.id = p.guide_id "
+            f"JOIN topics t ON t.id = p.topic_id WHERE {sql_where}",
             params,
         ).fetchone()[0]
+    elif not scope.topic_ids:
+        total = _lead_total(catalogue, scope)
     else:
         cwhere, cparams = scope.count_sql()
         total = conn.execute(

@@ -8,7 +8,10 @@
 - ``note``: the user's note;
 - ``facets``: filter tokens, so ``tier:2 status:todo topic:quant`` is answered inside the index
   instead of by joins over every match: ``s<status>``, and per live placement
-  ``g<guide id>t<tier>`` and ``c<topic id>t<tier>`` (topic and section; tier 0 = untiered).
+  ``g<guide id>t<tier>`` and ``c<topic id>t<tier>`` (topic and section; tier 0 = untiered);
+  ``l<guide id>t<tier>`` per guide and ``l0t<tier>`` over every guide: the resource's lead
+  tier there (:data:`tuiguide.core.store.counts.LEAD_RULE`), which a tier filter across
+  topics looks at, so a resource counts in one tier.
   Text queries never look at this column; its bm25 weight is 0.
 
 The store is the only writer of resources, placements and notes, and after each write it
@@ -46,11 +49,16 @@ def _other_text(column: str) -> str:
     )
 
 
-_FACETS = """group_concat(
+_LEADS = """(SELECT group_concat('l' || lg || 't' || (CASE lk WHEN 1000000 THEN 0 ELSE lk END), ' ')
+        FROM (SELECT lp.guide_id AS lg, min(COALESCE(lp.tier, 1000000)) AS lk FROM placements lp
+              WHERE lp.resource_id = r.id AND lp.removed_at IS NULL GROUP BY lp.guide_id
+              UNION ALL SELECT 0, min(COALESCE(lp.tier, 1000000)) FROM placements lp
+              WHERE lp.resource_id = r.id AND lp.removed_at IS NULL))"""
+_FACETS = f"""group_concat(
         'g' || p.guide_id || 't' || COALESCE(p.tier, 0)
         || ' c' || p.topic_id || 't' || COALESCE(p.tier, 0)
         || COALESCE(' c' || p.section_id || 't' || COALESCE(p.tier, 0), ''),
-        ' ') || ' s' || r.status"""
+        ' ') || ' s' || r.status || ' ' || {_LEADS}"""
 
 
 def document_rows(where: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import Item
-from tuiguide.core.store.browse import GUIDE_ORDER, GUIDE_ORDER_WALK
+from tuiguide.core.store.browse import GUIDE_ORDER, GUIDE_ORDER_WALK, lead_here
 from tuiguide.core.store.rows import ITEM_SELECT, item_from_row
 
 if TYPE_CHECKING:
@@ -30,10 +30,9 @@ Place = tuple[Any, ...]
 
 _ORDER_KEY = (
     f"(r.status <> 'reading'), COALESCE(p.tier, {UNTIERED}), g.position, g.id, "
-    "t.position, p.position, p.id"
+    "t.position, t.id, p.position, p.id"
 )
 _PLACE_P = f"COALESCE(p.tier, {UNTIERED}), g.position, g.id, t.position, p.position, p.id"
-_PLACE_Q = f"COALESCE(q.tier, {UNTIERED}), qg.position, qg.id, qt.position, q.position, q.id"
 _PLACE = f"COALESCE(p.tier, {UNTIERED}), g.position, g.id, t.position, t.id, p.position"
 _PLACE_FROM = "FROM placements p JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id"
 
@@ -53,14 +52,12 @@ def _scope(alias: str, guide_id: int | None, tier: int | None) -> tuple[str, lis
 
 
 def _first_here(guide_id: int | None, tier: int | None) -> tuple[str, list[Any]]:
-    """SQL true when placement ``p`` is its resource's first in the reading order (in scope)."""
-    scope, params = _scope("q", guide_id, tier)
-    return (
-        "NOT EXISTS (SELECT 1 FROM placements q JOIN guides qg ON qg.id = q.guide_id "
-        "JOIN topics qt ON qt.id = q.topic_id WHERE q.resource_id = p.resource_id "
-        f"AND q.id <> p.id AND q.removed_at IS NULL{scope} AND ({_PLACE_Q}) < ({_PLACE_P}))",
-        params,
-    )
+    """SQL true when placement ``p`` is its resource's first in the reading order: its lead
+    placement in the guide (or every guide). A tier filter does not change which placement
+    leads, so a tier's list holds the resources whose lead is in that tier and the tiers
+    add up to the whole list."""
+    del tier
+    return lead_here(guide_id is not None), []
 
 
 def _first_placements(guide_id: int | None) -> tuple[str, list[Any]]:
@@ -195,13 +192,15 @@ def first_place(
     catalogue: Catalogue, resource_id: int, guide_id: int | None, tier: int | None
 ) -> tuple[Place, int] | None:
     """(place, placement id) where the resource comes first in scope; None if not in scope."""
-    scope, params = _scope("p", guide_id, tier)
+    scope, params = _scope("p", guide_id, None)
     row = catalogue.conn.execute(
-        f"SELECT {_PLACE}, p.id {_PLACE_FROM} WHERE p.resource_id = ? AND p.removed_at IS NULL"
-        f"{scope} ORDER BY {_PLACE}, p.id LIMIT 1",
+        f"SELECT {_PLACE}, p.id, p.tier {_PLACE_FROM} WHERE p.resource_id = ? "
+        f"AND p.removed_at IS NULL{scope} ORDER BY {_PLACE}, p.id LIMIT 1",
         [resource_id, *params],
     ).fetchone()
-    return (tuple(row[:-1]), row[-1]) if row else None
+    if row is None or (tier is not None and row[-1] != (tier or None)):
+        return None
+    return tuple(row[:-2]), row[-2]
 
 
 def resource_status(catalogue: Catalogue, resource_id: int) -> str | None:

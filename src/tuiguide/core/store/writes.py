@@ -73,7 +73,8 @@ def set_note(catalogue: Catalogue, resource_id: int, body: str) -> None:
     with transaction(conn):
         if not conn.execute("SELECT 1 FROM resources WHERE id = ?", (resource_id,)).fetchone():
             raise _no_resource(resource_id)
-        if note(catalogue, resource_id) == body:
+        before = note(catalogue, resource_id)
+        if before == body:
             return
         if body.strip():
             conn.execute(
@@ -84,22 +85,31 @@ def set_note(catalogue: Catalogue, resource_id: int, body: str) -> None:
             )
         else:
             conn.execute("DELETE FROM notes WHERE resource_id = ?", (resource_id,))
-        _record_note_event(catalogue, resource_id, "edit" if body.strip() else "delete", now)
+        _record_note_event(
+            catalogue, resource_id, "edit" if body.strip() else "delete", now, before
+        )
         refresh_documents(catalogue, [resource_id])
 
 
-def _record_note_event(catalogue: Catalogue, resource_id: int, value: str, now: str) -> None:
+def _record_note_event(
+    catalogue: Catalogue, resource_id: int, value: str, now: str, before: str
+) -> None:
+    """One event per burst of edits; ``previous`` keeps the text from before the burst (what
+    undo brings back)."""
     conn = catalogue.conn
     last = conn.execute(
-        "SELECT id, kind, at FROM events WHERE resource_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT id, kind, at, undone_at FROM events WHERE resource_id = ? "
+        "ORDER BY id DESC LIMIT 1",
         (resource_id,),
     ).fetchone()
-    if last and last[1] == "note" and _seconds_between(last[2], now) < NOTE_SESSION_SECONDS:
+    if (last and last[1] == "note" and last[3] is None
+            and _seconds_between(last[2], now) < NOTE_SESSION_SECONDS):
         conn.execute("UPDATE events SET at = ?, value = ? WHERE id = ?", (now, value, last[0]))
     else:
         conn.execute(
-            "INSERT INTO events (resource_id, kind, value, at) VALUES (?, 'note', ?, ?)",
-            (resource_id, value, now),
+            "INSERT INTO events (resource_id, kind, value, previous, at) "
+            "VALUES (?, 'note', ?, ?, ?)",
+            (resource_id, value, before, now),
         )
 
 
@@ -186,3 +196,62 @@ def place_resource(
         assert placement_id is not None
         refresh_documents(catalogue, [resource_id])
     return resource_id, placement_id
+
+
+# ---------------------------------------------------------------------------- undoing
+def restore_status(catalogue: Catalogue, resource_id: int, status: str) -> None:
+    """Put a resource's status back (undo), without recording a new change."""
+    conn = catalogue.conn
+    with counts_follow(catalogue, [resource_id]):
+        conn.execute(
+            "UPDATE resources SET status = ?, status_at = ?, "
+            "finished_at = CASE WHEN ? = 'done' THEN finished_at ELSE NULL END WHERE id = ?",
+            (status, catalogue.now(), status, resource_id),
+        )
+    refresh_documents(catalogue, [resource_id])
+
+
+def restore_note(catalogue: Catalogue, resource_id: int, body: str) -> None:
+    """Put a note's text back (undo; empty deletes it), without recording a new change."""
+    now = catalogue.now()
+    if body.strip():
+        catalogue.conn.execute(
+            "INSERT INTO notes (resource_id, body, created_at, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (resource_id) DO UPDATE SET body = excluded.body, "
+            "updated_at = excluded.updated_at",
+            (resource_id, body, now, now),
+        )
+    else:
+        catalogue.conn.execute("DELETE FROM notes WHERE resource_id = ?", (resource_id,))
+    refresh_documents(catalogue, [resource_id])
+
+
+def unplace(catalogue: Catalogue, placement_id: int, *, forget_new: bool = False) -> bool:
+    """Take a placement out of its guide (undo of a filing); False when it is not live.
+    ``forget_new``: a resource the filing created (from a feed, in no other place, with no
+    note) is deleted too, so its link is an Inbox entry again."""
+    conn = catalogue.conn
+    row = conn.execute(
+        "SELECT resource_id FROM placements WHERE id = ? AND removed_at IS NULL", (placement_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    rid = row[0]
+    with counts_follow(catalogue, [rid]):
+        conn.execute(
+            "UPDATE placements SET removed_at = ?, updated_at = ? WHERE id = ?",
+            (catalogue.now(), catalogue.now(), placement_id),
+        )
+    refresh_documents(catalogue, [rid])
+    alone = conn.execute(
+        "SELECT r.origin = 'feed' AND NOT EXISTS (SELECT 1 FROM placements p "
+        "WHERE p.resource_id = r.id AND p.id <> ?) AND NOT EXISTS (SELECT 1 FROM notes n "
+        "WHERE n.resource_id = r.id) FROM resources r WHERE r.id = ?",
+        (placement_id, rid),
+    ).fetchone()
+    if forget_new and alone and alone[0]:
+        conn.execute("DELETE FROM placements WHERE id = ?", (placement_id,))
+        conn.execute("UPDATE events SET resource_id = NULL WHERE resource_id = ?", (rid,))
+        conn.execute("UPDATE feed_entries SET resource_id = NULL WHERE resource_id = ?", (rid,))
+        conn.execute("DELETE FROM resources WHERE id = ?", (rid,))
+    return True

@@ -34,6 +34,7 @@ from tuiguide.tui.features.base import Feature
 from tuiguide.tui.features.feeds import FeedsFeature
 from tuiguide.tui.features.search import SearchFeature
 from tuiguide.tui.features.study import StudyFeature
+from tuiguide.tui.features.undo import UndoFeature
 from tuiguide.tui.screens import browse_keys, browse_state
 from tuiguide.tui.screens.browse_state import DEFAULT_NODE, PANES, STATE_KEY
 from tuiguide.tui.screens.help import HelpScreen
@@ -60,7 +61,9 @@ walk through the tree that passes the Inbox. The keys themselves apply at once."
 class BrowseScreen(Screen[None]):
     """Browse a catalogue; reopens at the node, tier and row the user left."""
 
-    FEATURES: ClassVar[tuple[type[Feature], ...]] = (StudyFeature, FeedsFeature, SearchFeature)
+    FEATURES: ClassVar[tuple[type[Feature], ...]] = (
+        StudyFeature, FeedsFeature, SearchFeature, UndoFeature,
+    )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
@@ -74,6 +77,7 @@ class BrowseScreen(Screen[None]):
         *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *UndoFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
 
