@@ -106,3 +106,19 @@ def test_marking_an_own_link_done_enters_review(cat: Catalogue) -> None:
                             topic_id=cat.find_topic("1").id, tier=1)
     cat.set_status(new, "done")
     assert review.card(cat, new) is not None
+
+
+def test_tag_filter_in_search(cat: Catalogue) -> None:
+    from tuiguide.core.search.engine import search
+
+    a1, b1, b2 = rid(cat, "A1"), rid(cat, "B1"), rid(cat, "B2")
+    store.change_tags(cat, a1, add=["go"])
+    store.change_tags(cat, b1, add=["go", "Data Bases"])
+    store.change_tags(cat, b2, add=["perf"])
+    found = search(cat, "tag:go")
+    assert (found.total, [h.item.id for h in found.hits]) == (2, [a1, b1])
+    assert [h.item.id for h in search(cat, "tag:go beta").hits] == [b1]
+    assert search(cat, "tag:go beta").total == 1
+    assert {h.item.id for h in search(cat, "tag:data-bases,perf").hits} == {b1, b2}
+    assert search(cat, "tag:go tier:2").total == 0
+    assert search(cat, "tag:nothing").total == 0

@@ -236,3 +236,11 @@ def due_stamp_after(now: datetime, days: int) -> str:
     from tuiguide.core.review.scheduler import to_stamp
 
     return to_stamp(now + timedelta(days=days))
+
+
+def article_first_paragraph(catalogue: Catalogue, resource_id: int) -> str | None:
+    """The stored article's first paragraph, shown when a review card is revealed.
+
+    Hook for the reader's stored articles (another change): None until they are stored.
+    """
+    return None

@@ -32,6 +32,8 @@ from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui import warmup
 from tuiguide.tui.features.base import Feature
 from tuiguide.tui.features.feeds import FeedsFeature
+from tuiguide.tui.features.library import LibraryFeature
+from tuiguide.tui.features.review import ReviewFeature
 from tuiguide.tui.features.search import SearchFeature
 from tuiguide.tui.features.study import StudyFeature
 from tuiguide.tui.screens import browse_keys, browse_state
@@ -60,7 +62,9 @@ walk through the tree that passes the Inbox. The keys themselves apply at once."
 class BrowseScreen(Screen[None]):
     """Browse a catalogue; reopens at the node, tier and row the user left."""
 
-    FEATURES: ClassVar[tuple[type[Feature], ...]] = (StudyFeature, FeedsFeature, SearchFeature)
+    FEATURES: ClassVar[tuple[type[Feature], ...]] = (
+        StudyFeature, FeedsFeature, SearchFeature, ReviewFeature, LibraryFeature,
+    )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
@@ -74,6 +78,8 @@ class BrowseScreen(Screen[None]):
         *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *ReviewFeature.BINDINGS,
+        *LibraryFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
 
@@ -318,6 +324,9 @@ class BrowseScreen(Screen[None]):
         browse_keys.change_status(self, status)
 
     def action_open_link(self) -> None:
+        row = self.item_list.current_row
+        if self.source is not None and row is not None and self.source.activate(self, row):
+            return  # rows that open a list rather than a link (a tag)
         browse_keys.open_link(self)
 
     def action_copy_link(self) -> None:
