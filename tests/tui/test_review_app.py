@@ -238,3 +238,27 @@ async def test_tagging_shows_in_rows_detail_tree_and_search(db: Path, clock: Clo
             if screen.item_list.count == 1:
                 break
         assert screen.item_list.row_at(0).title == "A1"
+
+
+async def test_goal_set_on_the_progress_screen_shows_in_the_header(db: Path,
+                                                                   clock: Clock) -> None:
+    with Catalogue.open(db, seed=False, now=clock) as cat:
+        cat.set_status(rid(cat, "A1"), "done")
+    app = make_app(db, now=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "today 1/" not in screen_text(app).splitlines()[0]
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert "Goal 1/2 today" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("j", "d")  # B1 done: the goal is met
+        await pilot.pause()
+        assert "today 2/2 ✓" in screen_text(app).splitlines()[0]
+    with Catalogue.open(db, seed=False) as cat:
+        assert review.goal(cat) == 2

@@ -8,7 +8,7 @@ from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.review import store
-from tuiguide.core.study.stats import local_day, streak
+from tuiguide.core.study.stats import goal_streak, local_day
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -51,5 +51,4 @@ def today(catalogue: Catalogue, day: date | None = None, tz: tzinfo | None = Non
         day = local_day(catalogue.now(), tz) or date.today()
     goal = store.goal(catalogue)
     days = activity_per_day(catalogue, day, tz)
-    met = {d: n for d, n in days.items() if n >= goal} if goal else days
-    return GoalState(goal, days.get(day, 0), streak(met, day))
+    return GoalState(goal, days.get(day, 0), goal_streak(days, goal, day))

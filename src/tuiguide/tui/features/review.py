@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.models import Item
-from tuiguide.core.review import scheduler, store
+from tuiguide.core.review import goal, scheduler, store
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
@@ -105,8 +105,26 @@ class ReviewFeature(Feature):
                     tooltip="Review what is due today: recall the key idea, then rate 1-4"),
     ]
 
+    def __init__(self) -> None:
+        self._goal_seen: tuple[object, str] | None = None
+
     def nodes(self) -> Sequence[SpecialNode]:
         return (REVIEW_NODE,)
+
+    def goal_text(self, catalogue: Catalogue) -> str:
+        """``today 2/5`` for the header when a daily goal is set, else ''. Counted again
+        only when the catalogue or the goal changed (the header is redrawn on every list
+        shown)."""
+        daily = store.goal(catalogue)
+        stamp = (catalogue.read_stamp(), daily, catalogue.now()[:10])
+        if self._goal_seen is not None and self._goal_seen[0] == stamp:
+            return self._goal_seen[1]
+        text = ""
+        if daily:
+            state = goal.today(catalogue)
+            text = f"today {state.done}/{state.goal}{' ✓' if state.met else ''}"
+        self._goal_seen = (stamp, text)
+        return text
 
     def action_session(self, screen: BrowseScreen) -> None:
         start_session(screen)

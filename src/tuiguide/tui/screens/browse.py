@@ -245,6 +245,9 @@ class BrowseScreen(Screen[None]):
         guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
         counts = self.catalogue.guide_counts(self.guide_id) if guide else Counts()
         self.guide_header.set(guide.title if guide else "No guide", counts)
+        review = self.feature_named("review")
+        if isinstance(review, ReviewFeature):
+            self.guide_header.set_goal(review.goal_text(self.catalogue))
 
     def refresh_counts(self) -> None:
         """After a write: tree badges, tabs and header show the database's numbers."""
