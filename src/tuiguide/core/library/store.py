@@ -258,3 +258,38 @@ def merge_tag(catalogue: Catalogue, resource_id: int, name: str, updated_at: str
     conn.execute("INSERT OR REPLACE INTO tags (resource_id, name, updated_at, removed_at) "
                  "VALUES (?, ?, ?, ?)", (resource_id, name, updated_at, removed_at))
     return True
+
+
+def topic_by_key(catalogue: Catalogue, guide_slug: str | None, key: str | None) -> int | None:
+    """A live topic by its guide's slug and its key in the guide (for restoring own links)."""
+    if not guide_slug or not key:
+        return None
+    row = catalogue.conn.execute(
+        "SELECT t.id FROM topics t JOIN guides g ON g.id = t.guide_id "
+        "WHERE g.slug = ? AND t.key = ? AND t.removed_at IS NULL", (guide_slug, key)).fetchone()
+    return int(row[0]) if row else None
+
+
+def update_own_link(catalogue: Catalogue, resource_id: int, title: str, description: str,
+                    updated_at: str) -> bool:
+    """Restore an own link's text when newer than here; joins the caller's transaction."""
+    conn = catalogue.conn
+    row = conn.execute("SELECT updated_at, origin FROM resources WHERE id = ?",
+                       (resource_id,)).fetchone()
+    if row is None or row[1] != USER or str(row[0]) >= updated_at:
+        return False
+    conn.execute("UPDATE resources SET title = ?, description = ?, updated_at = ? WHERE id = ?",
+                 (title, description, updated_at, resource_id))
+    conn.execute("UPDATE placements SET title = ?, description = ? WHERE resource_id = ?",
+                 (title, description, resource_id))
+    refresh_documents(catalogue, [resource_id])
+    return True
+
+
+def tags_by_resource(catalogue: Catalogue) -> dict[int, list[str]]:
+    """Every resource's live tags (for the journal)."""
+    found: dict[int, list[str]] = {}
+    for rid, name in catalogue.conn.execute(
+            "SELECT resource_id, name FROM tags WHERE removed_at IS NULL ORDER BY name"):
+        found.setdefault(rid, []).append(name)
+    return found

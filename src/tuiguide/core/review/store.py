@@ -244,3 +244,8 @@ def article_first_paragraph(catalogue: Catalogue, resource_id: int) -> str | Non
     Hook for the reader's stored articles (another change): None until they are stored.
     """
     return None
+
+
+def due_by_resource(catalogue: Catalogue) -> dict[int, str]:
+    """Every card's next review (for the journal)."""
+    return dict(catalogue.conn.execute("SELECT resource_id, due FROM review_cards").fetchall())
