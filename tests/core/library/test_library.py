@@ -122,3 +122,14 @@ def test_tag_filter_in_search(cat: Catalogue) -> None:
     assert {h.item.id for h in search(cat, "tag:data-bases,perf").hits} == {b1, b2}
     assert search(cat, "tag:go tier:2").total == 0
     assert search(cat, "tag:nothing").total == 0
+
+
+def test_own_links_appear_in_up_next_in_their_topic_and_tier(cat: Catalogue) -> None:
+    from tuiguide.core.study.upnext import up_next
+
+    new, _ = links.add_link(cat, "https://mine.example/t1", title="Mine in Beta T1",
+                            description="", topic_id=cat.find_topic("2").id, tier=1)
+    order = [i.title for i in up_next(cat, limit=50)]
+    # Tier 1 of every topic first, in topic order: after B1 (Beta's guide item), before Tier 2.
+    assert order.index("B1") < order.index("Mine in Beta T1") < order.index("A2")
+    assert new in {i.id for i in up_next(cat, limit=50, tier=1)}

@@ -119,3 +119,31 @@ def test_goal_counts_finished_and_reviews_and_its_streak(cat: Catalogue, clock: 
     assert goal.today(cat, date(2026, 3, 4)).goal == 0
     with pytest.raises(UserError, match="bad goal"):
         store.set_goal(cat, -1)
+
+
+def test_progress_numbers_count_reviews(cat: Catalogue, clock: Clock) -> None:
+    from datetime import UTC
+
+    from tuiguide.core.study.stats import compute_stats
+    from tuiguide.views.stats import heatmap, summary_line
+
+    a1, a2 = rid(cat, "A1"), rid(cat, "A2")
+    cat.set_status(a1, "done")
+    cat.set_status(a2, "done")
+    clock.stamp = "2026-03-04T09:00:00Z"
+    store.record_review(cat, a1, 1)
+    store.record_review(cat, a2, 3)
+    clock.stamp = "2026-03-05T09:00:00Z"
+    store.record_review(cat, a1, 4)
+    stats = compute_stats(cat, today=date(2026, 3, 5), tz=UTC)
+    assert stats.reviews == {date(2026, 3, 4): 2, date(2026, 3, 5): 1}
+    assert (stats.reviews_total, round(stats.retention or 0, 3)) == (3, 0.667)
+    week_end = "2026-03-12T23:59:59Z"
+    due_soon = [c for c in (store.card(cat, a1), store.card(cat, a2)) if c and c.due <= week_end]
+    assert len(due_soon) >= 1 and stats.due_next_week == len(due_soon)
+    assert stats.as_json()["retention"] == 0.667
+    line = summary_line(stats).plain
+    assert "Reviews 3 (3 this week)" in line and "Retention 67%" in line
+    assert f"Due in 7 days {len(due_soon)}" in line
+    # The heatmap counts finished and reviewed: the 2nd (2 finished) and 4th-5th are lit.
+    assert heatmap(stats).plain.count("■") == 3

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.errors import UserError
@@ -20,7 +19,12 @@ from tuiguide.core.review.scheduler import (
     rate,
 )
 from tuiguide.core.store.connection import transaction
-from tuiguide.core.store.rows import ITEM_TABLES, UNPLACED_ITEM_SELECT, item_from_row
+from tuiguide.core.store.rows import (
+    ITEM_COLUMNS,
+    ITEM_TABLES,
+    UNPLACED_ITEM_SELECT,
+    item_from_row,
+)
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -133,8 +137,6 @@ def items_for(catalogue: Catalogue, resource_ids: Sequence[int]) -> dict[int, It
     if not resource_ids:
         return found
     marks = ",".join("?" * len(resource_ids))
-    from tuiguide.core.store.rows import ITEM_COLUMNS
-
     for row in catalogue.conn.execute(
         f"SELECT {ITEM_COLUMNS} FROM {ITEM_TABLES} WHERE r.id IN ({marks}) "
         "AND p.removed_at IS NULL ORDER BY p.id",
@@ -228,14 +230,6 @@ def activity_stamps(catalogue: Catalogue, since: str) -> list[str]:
         (since, since),
     ).fetchall()
     return [row[0] for row in rows if row[0]]
-
-
-def due_stamp_after(now: datetime, days: int) -> str:
-    from datetime import timedelta
-
-    from tuiguide.core.review.scheduler import to_stamp
-
-    return to_stamp(now + timedelta(days=days))
 
 
 def article_first_paragraph(catalogue: Catalogue, resource_id: int) -> str | None:

@@ -91,7 +91,7 @@ class Stats:
             "remaining": self.remaining,
             "reviews_per_day": {d.isoformat(): n for d, n in sorted(self.reviews.items())},
             "reviews_total": self.reviews_total,
-            "retention": _round(self.retention),
+            "retention": round(self.retention, 3) if self.retention is not None else None,
             "due_next_7_days": self.due_next_week,
             "daily_goal": self.goal or None,
             "eta_weeks": {

@@ -28,7 +28,6 @@ from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.widgets.render import note_detail
 
 if TYPE_CHECKING:
-    from tuiguide.core.review.store import DueItem
     from tuiguide.core.store.catalogue import Catalogue
 
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -75,7 +74,7 @@ class ReviewScreen(Screen[Summary]):
         Binding("escape", "end", "End", id="review.end"),
     ]
 
-    def __init__(self, catalogue: Catalogue, due: list[DueItem]) -> None:
+    def __init__(self, catalogue: Catalogue, due: list[store.DueItem]) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.cards = list(due)
@@ -95,7 +94,7 @@ class ReviewScreen(Screen[Summary]):
         self.show_card()
 
     @property
-    def current(self) -> DueItem | None:
+    def current(self) -> store.DueItem | None:
         if self.finished or self.index >= len(self.cards):
             return None
         return self.cards[self.index]
@@ -120,7 +119,7 @@ class ReviewScreen(Screen[Summary]):
         body.update(self.card_view(due))
         self.refresh_bindings()
 
-    def card_view(self, due: DueItem) -> RenderableType:
+    def card_view(self, due: store.DueItem) -> RenderableType:
         item = due.item
         parts: list[RenderableType] = [Text(clean_text(item.title, limit=500), style="bold")]
         where = Text(clean_text(item.topic or "(no topic)", limit=200), style="dim")
@@ -143,7 +142,7 @@ class ReviewScreen(Screen[Summary]):
         parts += [Text(""), self.ratings_line(due)]
         return Group(*parts)
 
-    def ratings_line(self, due: DueItem) -> Text:
+    def ratings_line(self, due: store.DueItem) -> Text:
         now = scheduler.parse_stamp(self.catalogue.now())
         line = Text()
         for rating, when in scheduler.preview(due.card, now).items():
@@ -205,7 +204,7 @@ class ReviewScreen(Screen[Summary]):
             if saved:
                 found = store.items_for(self.catalogue, [resource_id]).get(resource_id)
                 if found is not None and self.current is due:
-                    self.cards[self.index] = type(due)(found, due.card)
+                    self.cards[self.index] = store.DueItem(found, due.card)
                     self.revealed = True
                     self.show_card()
 
