@@ -217,12 +217,13 @@ def review_pieces(stats: Stats) -> list[Text]:
     if stats.goal:
         today = stats.days.get(stats.today, 0) + stats.reviews.get(stats.today, 0)
         pieces.append(Text.assemble(("Goal ", "bold"), f"{today}/{stats.goal} today"))
-    if stats.reviews_total or stats.due_next_week:
+    if stats.reviews_total:
         week = sum(n for d, n in stats.reviews.items() if (stats.today - d).days < 7)
         pieces.append(Text.assemble(("Reviews ", "bold"),
                                     f"{stats.reviews_total} ({week} this week)"))
         if stats.retention is not None:
             pieces.append(Text.assemble(("Retention ", "bold"), f"{100 * stats.retention:.0f}%"))
+    if stats.reviews_total or stats.due_next_week:
         pieces.append(Text.assemble(("Due in 7 days ", "bold"), str(stats.due_next_week)))
     return pieces
 

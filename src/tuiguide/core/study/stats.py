@@ -14,11 +14,10 @@ leaves no trace in the pace. Skipped resources leave every denominator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import STATUSES, Counts
-from tuiguide.core.review import scheduler as review_scheduler
 from tuiguide.core.review import store as review_store
 from tuiguide.core.store import history as store
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 WEEKS = 26
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
 PACE_WEEKS = 4
 
 
@@ -225,8 +225,9 @@ def compute_stats(
     reviews, reviews_total, retention = review_numbers(catalogue, tz)
     goal = review_store.goal(catalogue)
     active = {d: days.get(d, 0) + reviews.get(d, 0) for d in {*days, *reviews}}
-    week_ahead = review_scheduler.end_of_local_day(
-        review_scheduler.parse_stamp(catalogue.now()), 7)
+    # The end of the 7th day after ``today``, in the days' time zone.
+    week_ahead = datetime.combine(today + timedelta(days=7), time(23, 59, 59),
+                                  tzinfo=tz or datetime.now().astimezone().tzinfo)
     return Stats(
         today=today,
         overall=overall,
@@ -242,6 +243,6 @@ def compute_stats(
         reviews={d: n for d, n in reviews.items() if first_shown <= d <= today},
         reviews_total=reviews_total,
         retention=retention,
-        due_next_week=review_store.due_count(catalogue, review_scheduler.to_stamp(week_ahead)),
+        due_next_week=review_store.due_count(catalogue, week_ahead.astimezone(UTC).strftime(STAMP)),
         goal=goal,
     )

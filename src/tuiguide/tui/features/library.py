@@ -13,14 +13,12 @@ from rich.text import Text
 from textual.binding import Binding
 
 from tuiguide.core.errors import UserError
-from tuiguide.core.feeds.topic_model import Suggestion
 from tuiguide.core.library import links, store
 from tuiguide.core.models import Item
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui.features.base import Feature, feature_key
-from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.screens.link_dialog import ConfirmDialog, LinkDialog, LinkForm
 from tuiguide.tui.screens.tag_dialog import TagDialog
 from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode
@@ -148,6 +146,8 @@ def show_resource(screen: BrowseScreen, resource_id: int) -> None:
 
 def add_link(screen: BrowseScreen) -> None:
     """``a``: the link dialog, then where to file it (suggested), then it is placed."""
+    from tuiguide.tui.screens.file_dialog import FileDialog
+
     catalogue = screen.catalogue
 
     def filed(form: LinkForm, choice: tuple[int, int | None] | None) -> None:
@@ -183,6 +183,9 @@ def add_link(screen: BrowseScreen) -> None:
 
 def edit_link(screen: BrowseScreen) -> None:
     """``e``: an own link's title and description, then its topic and tier."""
+    from tuiguide.core.feeds.topic_model import Suggestion
+    from tuiguide.tui.screens.file_dialog import FileDialog
+
     item = _current_item(screen)
     if item is None:
         return

@@ -69,7 +69,7 @@ REVIEW_NODE = SpecialNode(
     icon="↻",
     make_source=lambda cat, tier: ReviewSource(cat, tier),
     badge=lambda cat, tier: str(due_today(cat)),
-    order=15,
+    order=32,  # after Notes: the lists above it are the ones walked most
 )
 
 
