@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from tuiguide import __version__
-from tuiguide.cli import app, backup, feeds, guide, search, study
+from tuiguide.cli import app, backup, feeds, guide, library, review, search, study
 from tuiguide.cli.common import EXIT_USER_ERROR, Context
 from tuiguide.core.text.sanitize import clean_text
 
@@ -98,6 +98,11 @@ COMMANDS: tuple[click.Command, ...] = (
     feeds.inbox_cmd,
     feeds.file_cmd,
     feeds.dismiss_cmd,
+    review.review_cmd,
+    review.goal_cmd,
+    library.add_cmd,
+    library.tag_cmd,
+    library.tags_cmd,
 )
 """Every command of ``tuiguide``, as ``--help`` lists them (alphabetically)."""
 

@@ -98,6 +98,7 @@ class Item:
     note: str
     note_updated_at: str | None
     removed: bool = False
+    tags: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -113,6 +114,7 @@ class Item:
             "status": self.status,
             "status_at": self.status_at,
             "note": self.note,
+            "tags": list(self.tags),
         }
 
 

@@ -77,3 +77,18 @@ class SuggestionsReady(WorkerMessage):
         self.suggester = suggester
         self.suggestions = suggestions
         self.error = error
+
+
+class LinkPageRead(WorkerMessage):
+    """A link's page was read for the add-link dialog: its title and description (empty
+    when unreadable, ``error`` says why) and where the suggester would file it."""
+
+    def __init__(self, url: str, title: str, description: str, error: str | None,
+                 suggestions: list[Suggestion], labels: dict[int, str]) -> None:
+        super().__init__()
+        self.url = url
+        self.title = title
+        self.description = description
+        self.error = error
+        self.suggestions = suggestions
+        self.labels = labels

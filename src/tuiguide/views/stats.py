@@ -146,7 +146,7 @@ def heatmap(stats: Stats) -> Text:
             if day > stats.today:
                 text.append("  ")
                 continue
-            n = stats.days.get(day, 0)
+            n = stats.days.get(day, 0) + stats.reviews.get(day, 0)  # finished and reviewed
             text.append("■ " if n else "· ", style=_heat_style(n))
     return text
 
@@ -206,8 +206,26 @@ def summary_line(stats: Stats) -> Pieces:
         Text.assemble(("Streak ", "bold"), f"{stats.streak} {days}"),
         Text.assemble(("Pace ", "bold"), f"{format_pace(stats.pace)}/week (last 4 weeks)"),
         Text.assemble(("Finished ", "bold"), str(stats.finished_total)),
+        *review_pieces(stats),
         Text(f"as of {stats.today.isoformat()}", style="dim"),
     ])
+
+
+def review_pieces(stats: Stats) -> list[Text]:
+    """Reviews, retention, what is due in the week, the daily goal (once there are any)."""
+    pieces: list[Text] = []
+    if stats.goal:
+        today = stats.days.get(stats.today, 0) + stats.reviews.get(stats.today, 0)
+        pieces.append(Text.assemble(("Goal ", "bold"), f"{today}/{stats.goal} today"))
+    if stats.reviews_total:
+        week = sum(n for d, n in stats.reviews.items() if (stats.today - d).days < 7)
+        pieces.append(Text.assemble(("Reviews ", "bold"),
+                                    f"{stats.reviews_total} ({week} this week)"))
+        if stats.retention is not None:
+            pieces.append(Text.assemble(("Retention ", "bold"), f"{100 * stats.retention:.0f}%"))
+    if stats.reviews_total or stats.due_next_week:
+        pieces.append(Text.assemble(("Due in 7 days ", "bold"), str(stats.due_next_week)))
+    return pieces
 
 
 def render_stats(stats: Stats) -> RenderableType:

@@ -44,7 +44,7 @@ def test_journal_structure_checkboxes_dates_and_notes(tmp_path: Path) -> None:
         #### Tier 1
 
         - [x] [A1](https://example.com/a1) — Ann
-          *done 2025-03-04 · started 2025-03-01*
+          *done 2025-03-04 · started 2025-03-01 · next review 2025-03-06*
 
           > Key idea: **memory bound**.
           >

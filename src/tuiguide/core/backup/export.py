@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuiguide import __version__
+from tuiguide.core.backup.additions import export_additions
 from tuiguide.core.errors import UserError
 from tuiguide.core.store import backup as store
 from tuiguide.core.store.backup import JournalRow
@@ -72,7 +73,8 @@ def note_block(body: str, indent: str = "  ") -> list[str]:
     return [f"{indent}> {line}".rstrip() for line in lines]
 
 
-def _item_lines(row: JournalRow, noted_in: dict[int, str]) -> list[str]:
+def _item_lines(row: JournalRow, noted_in: dict[int, str],
+                extras: dict[int, str] | None = None) -> list[str]:
     box = "x" if row.status == "done" else " "
     title = md_escape(row.title) or md_escape(row.link)
     text = f"- [{box}] [{title}]({md_url(row.link)})"
@@ -80,8 +82,9 @@ def _item_lines(row: JournalRow, noted_in: dict[int, str]) -> list[str]:
         text += f" — {md_escape(row.author)}"
     lines = [text]
     dates = status_line(row.status, row.status_at, row.started_at, row.finished_at)
-    if dates:
-        lines.append(f"  *{dates}*")
+    extra = (extras or {}).get(row.resource_id)
+    if dates or extra:
+        lines.append(f"  *{' · '.join(part for part in (dates, extra) if part)}*")
     if row.note and row.note.strip():
         if row.resource_id in noted_in:
             lines.append(f"  *note: see {md_escape(noted_in[row.resource_id])}*")
@@ -95,6 +98,7 @@ def markdown_journal(catalogue: Catalogue) -> str:
     """The study journal for every guide (same bytes when nothing changed)."""
     out: list[str] = [JOURNAL_HEADER]
     noted_in: dict[int, str] = {}
+    extras = journal_extras(catalogue)
     for guide in catalogue.guides():
         counts = catalogue.guide_counts(guide.id)
         out += ["", f"# {md_escape(guide.title)}", ""]
@@ -122,8 +126,8 @@ def markdown_journal(catalogue: Catalogue) -> str:
             if first_in_block:
                 out.append("")
                 first_in_block = False
-            out += _item_lines(row, noted_in)
-    out += _other_resources(catalogue, noted_in)
+            out += _item_lines(row, noted_in, extras)
+    out += _other_resources(catalogue, noted_in, extras)
     return _join_lines(out)
 
 
@@ -138,14 +142,32 @@ def _join_lines(lines: list[str]) -> str:
     return "\n".join(kept) + "\n"
 
 
-def _other_resources(catalogue: Catalogue, noted_in: dict[int, str]) -> list[str]:
+def journal_extras(catalogue: Catalogue) -> dict[int, str]:
+    """Per resource: ``tags: a, b · next review 2026-01-05`` (tags escaped; dates UTC)."""
+    from tuiguide.core.library.store import tags_by_resource
+    from tuiguide.core.review.store import due_by_resource
+
+    tags, due = tags_by_resource(catalogue), due_by_resource(catalogue)
+    out: dict[int, str] = {}
+    for rid in {*tags, *due}:
+        parts = []
+        if rid in tags:
+            parts.append("tags: " + ", ".join(md_escape(t) for t in tags[rid]))
+        if rid in due:
+            parts.append(f"next review {_day(due[rid])}")
+        out[rid] = " · ".join(parts)
+    return out
+
+
+def _other_resources(catalogue: Catalogue, noted_in: dict[int, str],
+                     extras: dict[int, str] | None = None) -> list[str]:
     """Resources outside every guide (feeds, restores) that the user touched."""
     rows = store.unplaced_journal_rows(catalogue, "Other resources")
     if not rows:
         return []
     out = ["", "# Other resources", ""]
     for row in rows:
-        out += _item_lines(row, noted_in)
+        out += _item_lines(row, noted_in, extras)
     return out
 
 
@@ -188,6 +210,7 @@ def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict
             {"url": url, "link": link, "title": title}
             for url, link, title in store.followed_feeds(catalogue)
         ],
+        **export_additions(catalogue),
     }
     return data
 

@@ -26,6 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuiguide.core.backup.additions import (
+    AdditionsReport,
+    BadAddition,
+    check_additions,
+    merge_additions,
+    merge_own_links,
+)
 from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
 from tuiguide.core.errors import UserError, read_user_file
 from tuiguide.core.models import STATUSES
@@ -79,6 +86,7 @@ class ExportFile:
     resources: dict[str, ResourceIn]
     events: list[EventIn]
     feeds: list[FeedIn]
+    additions: dict[str, Any] = field(default_factory=dict)  # reviews, goal, links, tags
 
 
 @dataclass
@@ -92,11 +100,12 @@ class RestoreReport:
     feeds: int = 0
     feeds_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    additions: AdditionsReport = field(default_factory=AdditionsReport)
 
     @property
     def changed(self) -> bool:
         return any((self.created, self.statuses, self.notes, self.notes_deleted, self.events,
-                    self.feeds))
+                    self.feeds, self.additions.changed))
 
     @property
     def summary(self) -> str:
@@ -113,6 +122,12 @@ class RestoreReport:
             parts.append(_plural(self.created, "resource") + " not in any guide added")
         if self.feeds:
             parts.append(_plural(self.feeds, "feed"))
+        a = self.additions
+        parts += [_plural(n, word) for n, word in ((a.links, "own link"), (a.tags, "tag"),
+                                                   (a.cards, "review card"), (a.reviews, "review"))
+                  if n]
+        if a.goal:
+            parts.append("the daily goal")
         return "restored " + ", ".join(parts)
 
     def as_json(self) -> dict[str, Any]:
@@ -125,6 +140,11 @@ class RestoreReport:
             "events": self.events,
             "feeds": self.feeds,
             "feeds_skipped": self.feeds_skipped,
+            "own_links": self.additions.links,
+            "tags": self.additions.tags,
+            "review_cards": self.additions.cards,
+            "reviews": self.additions.reviews,
+            "goal": self.additions.goal,
             "changed": self.changed,
         }
 
@@ -252,7 +272,11 @@ def parse_export(data: Any) -> ExportFile:
         raise _Bad("\"feeds\" must be a list")
     events = [_event(i, e) for i, e in enumerate(raw_events)]
     feeds = [_feed(i, f) for i, f in enumerate(raw_feeds)]
-    return ExportFile(resources, events, feeds)
+    try:
+        additions = check_additions(data)
+    except BadAddition as exc:
+        raise _Bad(str(exc)) from None
+    return ExportFile(resources, events, feeds, additions)
 
 
 def read_export(path: Path | str) -> ExportFile:
@@ -346,8 +370,10 @@ def merge_export(catalogue: Catalogue, export: ExportFile) -> RestoreReport:
     report = RestoreReport(resources=len(export.resources))
     with restoring(catalogue) as writer:
         ids: dict[str, int] = {}
+        merge_own_links(catalogue, export.additions, report.additions)
         for url, res in export.resources.items():
             ids[url] = _merge_resource(writer, res, report)
+        merge_additions(catalogue, export.additions, report.additions)
         for ev in export.events:
             _add_event(writer, ids, ev, report)
         _merge_feeds(writer, export.feeds, report)

@@ -126,7 +126,8 @@ def _scope(catalogue: Catalogue, parsed: ParsedQuery) -> store.SearchScope | Non
         parsed.problems.append("no topic of that name in that guide")
         parsed.invalid = True
         return None
-    return store.SearchScope(topic_ids, guide_ids, list(parsed.tiers), list(parsed.statuses))
+    return store.SearchScope(topic_ids, guide_ids, list(parsed.tiers), list(parsed.statuses),
+                             tags=list(parsed.tags))
 
 
 # ---------------------------------------------------------------------------- ranking
@@ -146,20 +147,22 @@ def _ranked(
     tail = f" AND {facets}" if facets else ""
     full = "{" + " ".join(columns) + "} : (" + text + ")" + tail
     results.mode = "ranked"
-    results.total = store.count_matches(catalogue, full)
+    results.total = store.count_matches(catalogue, full, scope.tags)
     limit, offset = results.limit, results.offset
     if rank_limit is None or results.total <= rank_limit:
-        page = store.match_page(catalogue, full, limit, offset, ranked=True)
+        page = store.match_page(catalogue, full, limit, offset, ranked=True, tags=scope.tags)
     else:
         # Broad query: best-field matches first (ranked when few enough), then the rest.
         best = "{" + columns[0] + "} : (" + text + ")" + tail
-        n_best = store.count_matches(catalogue, best)
+        n_best = store.count_matches(catalogue, best, scope.tags)
         page = []
         if offset < n_best:
-            page = store.match_page(catalogue, best, limit, offset, ranked=n_best <= rank_limit)
+            page = store.match_page(catalogue, best, limit, offset, ranked=n_best <= rank_limit,
+                                    tags=scope.tags)
         rest = f"({full}) NOT ({{{columns[0]}}} : ({text}))"
         page += store.match_page(
-            catalogue, rest, limit - len(page), max(0, offset - n_best), ranked=False
+            catalogue, rest, limit - len(page), max(0, offset - n_best), ranked=False,
+            tags=scope.tags,
         )
         results.exact = False
     if not page:

@@ -12,6 +12,7 @@ and brackets are data. The syntax a user may rely on:
   ``status:todo,reading``), ``topic:quant`` (topic number, or words that start the topic's title
   words), ``guide:...`` (id, slug or title words), ``in:title|author|description|notes`` (search
   only those fields), ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry).
+  ``tag:go`` (``tag:go,perf``: any of them) the user's tags.
   A filter's value may be quoted: ``topic:"kv cache"``;
 - the last word also matches as a prefix (``quant`` finds "Quantization"), unless a space
   or punctuation ends the input; ``as_you_type=True`` (the search box) only spares a filter
@@ -34,7 +35,7 @@ from tuiguide.core.models import STATUSES
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
-FILTER_KEYS = ("tier", "status", "topic", "guide", "in")
+FILTER_KEYS = ("tier", "status", "topic", "guide", "in", "tag")
 # author:dao, title:"paged attention": a word or phrase searched in one field only.
 FIELD_KEYS = {"title": "title", "author": "author", "by": "author", "description": "description",
               "desc": "description", "note": "note", "notes": "note"}
@@ -81,6 +82,7 @@ class ParsedQuery:
     statuses: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     guides: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)  # empty = every field
     scope: str = "all"  # all | inbox | feeds
     problems: list[str] = field(default_factory=list)
@@ -96,7 +98,7 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.tiers or self.statuses or self.topics or self.guides)
+        return bool(self.tiers or self.statuses or self.topics or self.guides or self.tags)
 
     @property
     def is_empty(self) -> bool:
@@ -234,6 +236,8 @@ def _add_filter(query: ParsedQuery, key: str, value: str, *, typing: bool) -> No
         query.topics.append(value)
     elif key == "guide":
         query.guides.append(value)
+    elif key == "tag":  # stored tags are lower case, spaces as hyphens
+        query.tags += ["-".join(p.lower().split()) for p in value.split(",") if p.strip()]
     elif key == "in":
         for part in filter(None, (p.strip().lower() for p in value.split(","))):
             if part in _FIELD_ALIASES:

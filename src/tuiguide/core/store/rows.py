@@ -12,11 +12,15 @@ from typing import Any
 
 from tuiguide.core.models import Guide, Item, Topic
 
-ITEM_COLUMNS = """r.id, p.id, COALESCE(p.title, r.title), r.url, r.link,
+TAGS_OF_R = """(SELECT group_concat(name, ',') FROM (SELECT name FROM tags
+        WHERE resource_id = r.id AND removed_at IS NULL ORDER BY name))"""
+"""A resource's live tags, comma-separated in name order (NULL when none)."""
+
+ITEM_COLUMNS = f"""r.id, p.id, COALESCE(p.title, r.title), r.url, r.link,
        COALESCE(p.author, r.author), COALESCE(p.description, r.description),
        g.id, g.title, t.id, t.title, t.number, s.title, p.tier,
        r.status, r.status_at, r.origin, COALESCE(n.body, ''), n.updated_at,
-       p.removed_at IS NOT NULL"""
+       p.removed_at IS NOT NULL, {TAGS_OF_R}"""
 
 ITEM_TABLES = """placements p
 JOIN resources r ON r.id = p.resource_id
@@ -28,9 +32,9 @@ LEFT JOIN notes n ON n.resource_id = r.id"""
 ITEM_SELECT = f"SELECT {ITEM_COLUMNS}\nFROM {ITEM_TABLES}\n"
 """Items as placed (one row per placement); append ``WHERE ...``."""
 
-UNPLACED_ITEM_SELECT = """SELECT r.id, NULL, r.title, r.url, r.link, r.author, r.description,
+UNPLACED_ITEM_SELECT = f"""SELECT r.id, NULL, r.title, r.url, r.link, r.author, r.description,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, r.status, r.status_at, r.origin,
-       COALESCE(n.body, ''), n.updated_at, 0
+       COALESCE(n.body, ''), n.updated_at, 0, {TAGS_OF_R}
 FROM resources r LEFT JOIN notes n ON n.resource_id = r.id
 """
 """A resource in no topic (filed then removed, or restored from a backup), as an item."""
@@ -62,6 +66,7 @@ def item_from_row(row: tuple[Any, ...]) -> Item:
         note=row[17],
         note_updated_at=row[18],
         removed=bool(row[19]),
+        tags=tuple(row[20].split(",")) if row[20] else (),
     )
 
 

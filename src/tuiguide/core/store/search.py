@@ -10,7 +10,7 @@ tables, and as an expression over the documents' ``facets`` column (see
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 # The feed entries' SELECT and row mapping are the feeds package's (one definition).
@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class SearchScope:
-    """Resolved filters: topics (or sections), guides, tiers (0 = untiered), statuses."""
+    """Resolved filters: topics (or sections), guides, tiers (0 = untiered), statuses,
+    tags (any of them)."""
 
     topic_ids: list[int]
     guide_ids: list[int]
     tiers: list[int]
     statuses: list[str]
+    tags: list[str] = field(default_factory=list)
 
     def sql(self) -> tuple[list[str], list[Any]]:
         """As conditions over placements ``p`` and resources ``r``."""
@@ -58,6 +60,9 @@ class SearchScope:
         if self.statuses:
             where.append(f"r.status IN ({', '.join('?' * len(self.statuses))})")
             params += self.statuses
+        if self.tags:
+            where.append(f"r.id IN {_tagged(self.tags)}")
+            params += self.tags
         return where, params
 
     def count_sql(self) -> tuple[str, list[Any]]:
@@ -129,15 +134,24 @@ def topic_labels(catalogue: Catalogue) -> list[tuple[int, int, str | None, str, 
 
 
 # ---------------------------------------------------------------------------- resources
-def count_matches(catalogue: Catalogue, match: str) -> int:
-    """Documents matching an FTS5 expression."""
+def _tagged(tags: Sequence[str]) -> str:
+    """A subquery of the resources carrying any of ``tags`` (one ``?`` per tag)."""
+    return (f"(SELECT resource_id FROM tags WHERE removed_at IS NULL "
+            f"AND name IN ({', '.join('?' * len(tags))}))")
+
+
+def count_matches(catalogue: Catalogue, match: str, tags: Sequence[str] = ()) -> int:
+    """Documents matching an FTS5 expression (and carrying one of ``tags``, when given)."""
+    extra = f" AND rowid IN {_tagged(tags)}" if tags else ""
     return catalogue.conn.execute(
-        f"SELECT count(*) FROM {DOCUMENTS_FTS} WHERE {DOCUMENTS_FTS} MATCH ?", (match,)
+        f"SELECT count(*) FROM {DOCUMENTS_FTS} WHERE {DOCUMENTS_FTS} MATCH ?{extra}",
+        (match, *tags),
     ).fetchone()[0]
 
 
 def match_page(
-    catalogue: Catalogue, match: str, limit: int, offset: int, *, ranked: bool
+    catalogue: Catalogue, match: str, limit: int, offset: int, *, ranked: bool,
+    tags: Sequence[str] = (),
 ) -> list[tuple[int, float]]:
     """(resource id, bm25 rank) of one page of matches: best first when ``ranked``, else in
     catalogue order with rank 0 (cheap for very broad queries)."""
@@ -146,8 +160,9 @@ def match_page(
     order = "rank" if ranked else "rowid"
     return catalogue.conn.execute(
         f"SELECT rowid, {'rank' if ranked else '0.0'} FROM {DOCUMENTS_FTS} "
-        f"WHERE {DOCUMENTS_FTS} MATCH ? ORDER BY {order} LIMIT ? OFFSET ?",
-        (match, limit, offset),
+        f"WHERE {DOCUMENTS_FTS} MATCH ?{f' AND rowid IN {_tagged(tags)}' if tags else ''} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?",
+        (match, *tags, limit, offset),
     ).fetchall()
 
 
@@ -204,6 +219,12 @@ def filtered_page(
             "JOIN resources r ON r.id = p.resource_id JOIN guides g ON g.id = p.guide_id "
             f"JOIN topics t ON t.id = p.topic_id WHERE {sql_where}",
             params,
+        ).fetchone()[0]
+    elif scope.tags:  # tagged resources are few: count them directly too
+        total = conn.execute(
+            "SELECT count(*) FROM placements p JOIN resources r ON r.id = p.resource_id "
+            "JOIN guides g ON g.id = p.guide_id JOIN topics t ON t.id = p.topic_id "
+            f"WHERE {sql_where}", params,
         ).fetchone()[0]
     elif not scope.topic_ids:
         total = _lead_total(catalogue, scope)

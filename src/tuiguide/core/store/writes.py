@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.models import STATUSES
+from tuiguide.core.review.store import follow_status
 from tuiguide.core.store.connection import transaction
 from tuiguide.core.store.counts import counts_follow
 from tuiguide.core.store.search_index import refresh_documents
@@ -56,6 +57,7 @@ def set_status(catalogue: Catalogue, resource_id: int, status: str) -> None:
             "VALUES (?, 'status', ?, ?, ?)",
             (resource_id, status, previous, now),
         )
+        follow_status(catalogue, resource_id, status, now)
         refresh_documents(catalogue, [resource_id])
 
 

@@ -14,16 +14,18 @@ leaves no trace in the pace. Skipped resources leave every denominator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import STATUSES, Counts
+from tuiguide.core.review import store as review_store
 from tuiguide.core.store import history as store
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 WEEKS = 26
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
 PACE_WEEKS = 4
 
 
@@ -59,6 +61,11 @@ class Stats:
     eta_weeks: dict[int | None, float | None]  # tier -> weeks to finish at that pace
     finished_total: int
     remaining: int = field(default=0)
+    reviews: dict[date, int] = field(default_factory=dict)  # reviews per day, weeks shown
+    reviews_total: int = 0
+    retention: float | None = None  # share of reviews not rated Again
+    due_next_week: int = 0  # in review and due within 7 days
+    goal: int = 0  # daily goal (finished plus reviews); 0: none
 
     @property
     def overall_eta_weeks(self) -> float | None:
@@ -82,6 +89,11 @@ class Stats:
             "pace_per_week": round(self.pace, 2),
             "finished_total": self.finished_total,
             "remaining": self.remaining,
+            "reviews_per_day": {d.isoformat(): n for d, n in sorted(self.reviews.items())},
+            "reviews_total": self.reviews_total,
+            "retention": round(self.retention, 3) if self.retention is not None else None,
+            "due_next_7_days": self.due_next_week,
+            "daily_goal": self.goal or None,
             "eta_weeks": {
                 "overall": _round(self.overall_eta_weeks),
                 **{tier_key(t): _round(w) for t, w in self.eta_weeks.items()},
@@ -173,6 +185,20 @@ def streak(days: dict[date, int], today: date) -> int:
     return count
 
 
+def goal_streak(days: dict[date, int], goal: int, today: date) -> int:
+    """Days in a row the goal was met (with no goal, days with any activity)."""
+    return streak({d: n for d, n in days.items() if n >= goal} if goal else days, today)
+
+
+def review_numbers(catalogue: Catalogue, tz: tzinfo | None = None
+                   ) -> tuple[dict[date, int], int, float | None]:
+    """Reviews per local day, how many in all, and the share not rated Again."""
+    log = review_store.review_stamps(catalogue)
+    per_day = finished_per_day([at for at, _ in log], tz)
+    kept = sum(1 for _, rating in log if rating != 1)
+    return per_day, len(log), (kept / len(log) if log else None)
+
+
 def pace(days: dict[date, int], today: date, weeks: int = PACE_WEEKS) -> float:
     """Resources finished per week over the last ``weeks`` weeks (today and the days before)."""
     first = today - timedelta(days=7 * weeks - 1)
@@ -196,6 +222,12 @@ def compute_stats(
     weeks = weekly(days, today)
     first_shown = weeks[0].start
     per_week = pace(days, today)
+    reviews, reviews_total, retention = review_numbers(catalogue, tz)
+    goal = review_store.goal(catalogue)
+    active = {d: days.get(d, 0) + reviews.get(d, 0) for d in {*days, *reviews}}
+    # The end of the 7th day after ``today``, in the days' time zone.
+    week_ahead = datetime.combine(today + timedelta(days=7), time(23, 59, 59),
+                                  tzinfo=tz or datetime.now().astimezone().tzinfo)
     return Stats(
         today=today,
         overall=overall,
@@ -203,9 +235,14 @@ def compute_stats(
         topics=topic_progress(catalogue, guide_id),
         weeks=weeks,
         days={d: n for d, n in days.items() if first_shown <= d <= today},
-        streak=streak(days, today),
+        streak=goal_streak(active, goal, today),
         pace=per_week,
         eta_weeks={t: eta(c.todo + c.reading, per_week) for t, c in tiers.items()},
         finished_total=len(stamps),
         remaining=overall.todo + overall.reading,
+        reviews={d: n for d, n in reviews.items() if first_shown <= d <= today},
+        reviews_total=reviews_total,
+        retention=retention,
+        due_next_week=review_store.due_count(catalogue, week_ahead.astimezone(UTC).strftime(STAMP)),
+        goal=goal,
     )

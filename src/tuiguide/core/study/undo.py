@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tuiguide.core.errors import UserError
 from tuiguide.core.feeds import store as feeds_store
+from tuiguide.core.library import store as library_store
 from tuiguide.core.models import STATUSES, Event
 from tuiguide.core.store import history, writes
 from tuiguide.core.text.sanitize import clean_text
@@ -88,11 +90,30 @@ def _file(catalogue: Catalogue, event: Event) -> str:
     return f"{title} taken out of the guide and back in the Inbox"
 
 
+def _link(catalogue: Catalogue, event: Event) -> str:
+    """An own link removed comes back; one added is taken out again (edits are not kept)."""
+    title = _title(event)
+    resource_id = event.resource_id or 0
+    try:
+        if event.value == "remove":
+            placements = json.loads(event.previous or "[]")
+            library_store.restore_link(catalogue, resource_id, placements, record=False)
+            return f"{title} is back in the guide"
+        if event.value == "add":
+            if not library_store.remove_link(catalogue, resource_id, record=False):
+                raise CannotUndo(f"adding {title}: it is no longer in the guide")
+            return f"{title} taken out of the guide (added by you)"
+    except UserError as exc:
+        raise CannotUndo(f"own link {title}: {exc}") from None
+    raise CannotUndo(f"{event.value} of own link {title}: press e on it to change it again")
+
+
 REVERSERS: dict[str, Callable[[Catalogue, Event], str]] = {
     "status": _status,
     "note": _note,
     "dismiss": _dismiss,
     "file": _file,
+    "link": _link,
 }
 """The kinds of change undo reverses. A new kind (a link of one's own removed, ...) is one
 entry: the event kind its write records, and a function that puts things back."""

@@ -32,6 +32,8 @@ from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui import warmup
 from tuiguide.tui.features.base import Feature
 from tuiguide.tui.features.feeds import FeedsFeature
+from tuiguide.tui.features.library import LibraryFeature
+from tuiguide.tui.features.review import ReviewFeature
 from tuiguide.tui.features.search import SearchFeature
 from tuiguide.tui.features.study import StudyFeature
 from tuiguide.tui.features.undo import UndoFeature
@@ -62,7 +64,7 @@ class BrowseScreen(Screen[None]):
     """Browse a catalogue; reopens at the node, tier and row the user left."""
 
     FEATURES: ClassVar[tuple[type[Feature], ...]] = (
-        StudyFeature, FeedsFeature, SearchFeature, UndoFeature,
+        StudyFeature, FeedsFeature, SearchFeature, ReviewFeature, LibraryFeature, UndoFeature,
     )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
@@ -77,6 +79,8 @@ class BrowseScreen(Screen[None]):
         *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *ReviewFeature.BINDINGS,
+        *LibraryFeature.BINDINGS,
         *UndoFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
@@ -243,6 +247,9 @@ class BrowseScreen(Screen[None]):
         guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
         counts = self.catalogue.guide_counts(self.guide_id) if guide else Counts()
         self.guide_header.set(guide.title if guide else "No guide", counts)
+        review = self.feature_named("review")
+        if isinstance(review, ReviewFeature):
+            self.guide_header.set_goal(review.goal_text(self.catalogue))
 
     def refresh_counts(self) -> None:
         """After a write: tree badges, tabs and header show the database's numbers."""
@@ -322,6 +329,9 @@ class BrowseScreen(Screen[None]):
         browse_keys.change_status(self, status)
 
     def action_open_link(self) -> None:
+        row = self.item_list.current_row
+        if self.source is not None and row is not None and self.source.activate(self, row):
+            return  # rows that open a list rather than a link (a tag)
         browse_keys.open_link(self)
 
     def action_copy_link(self) -> None:

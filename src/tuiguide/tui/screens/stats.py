@@ -49,6 +49,7 @@ class StatsScreen(Screen[None]):
         Binding("q", "close", "Back", show=False),
         Binding("p", "close", "Back", show=False),
         Binding("r", "refresh_stats", "Refresh"),
+        Binding("g", "set_goal", "Daily goal", id="stats.goal"),
     ]
 
     def __init__(
@@ -87,6 +88,18 @@ class StatsScreen(Screen[None]):
             self.catalogue, today=self.today, tz=self.tz, guide_id=self.guide_id
         )
         self.query_one("#stats-body", Static).update(render_stats(self.stats))
+
+    def action_set_goal(self) -> None:
+        """``g``: ask for the daily goal, save it, show the numbers again."""
+        from tuiguide.core.review import store as review_store
+        from tuiguide.tui.screens.goal_dialog import GoalDialog
+
+        def given(goal: int | None) -> None:
+            if goal is not None:
+                review_store.set_goal(self.catalogue, goal)
+                self.action_refresh_stats()
+
+        self.app.push_screen(GoalDialog(review_store.goal(self.catalogue)), callback=given)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -85,6 +85,10 @@ class ListSource:
         """``row`` updated after ``changed`` (a resource) got a new status or note."""
         return row
 
+    def activate(self, screen: Any, row: Row) -> bool:
+        """Enter on ``row``: True when the source handled it (else its link opens)."""
+        return False
+
     def for_tier(self, tier: int | None) -> ListSource:
         """This list at another tier (the tier tabs); a source without tiers is unchanged."""
         if not self.supports_tiers:

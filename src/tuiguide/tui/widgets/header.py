@@ -26,6 +26,12 @@ class GuideHeader(Widget):
         super().__init__(id=id)
         self.guide_title = ""
         self.counts = Counts()
+        self.goal_text = ""  # "today 2/5", when a daily goal is set
+
+    def set_goal(self, text: str) -> None:
+        if text != self.goal_text:
+            self.goal_text = text
+            self.refresh()
 
     def set(self, guide_title: str, counts: Counts) -> None:
         if (guide_title, counts) == (self.guide_title, self.counts):
@@ -35,7 +41,8 @@ class GuideHeader(Widget):
 
     def progress_text(self) -> str:
         c = self.counts
-        return f"{c.done}/{c.total} done · {percent_text(c.done, c.total)}"
+        goal = f"{self.goal_text} · " if self.goal_text else ""
+        return f"{goal}{c.done}/{c.total} done · {percent_text(c.done, c.total)}"
 
     def render(self) -> Text:
         width = self.size.width

@@ -52,6 +52,14 @@ def fit(text: Text, width: int) -> Text:
     return text
 
 
+def tag_marker(item: Item) -> Text:
+    """A row's short tag marker: ``#go``, ``#go+2`` (empty without tags)."""
+    if not item.tags:
+        return Text()
+    more = f"+{len(item.tags) - 1}" if len(item.tags) > 1 else ""
+    return Text("#" + clean_text(item.tags[0])[:10] + more, style="magenta")
+
+
 def item_row(item: Item, width: int) -> Text:
     """One list row: ``glyph  title ........ author  T1`` in exactly ``width`` cells."""
     glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
@@ -61,10 +69,14 @@ def item_row(item: Item, width: int) -> Text:
     author_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
     title_width = rest - author_width - 2 if author_width else rest
     title = safe(item.title, limit=500, style=TITLE_STYLES.get(item.status, ""))
+    marker = tag_marker(item) if title_width >= 24 else Text()
     row = Text(" ")
     row.append_text(glyph)
     row.append(" ")
-    row.append_text(fit(title, title_width))
+    row.append_text(fit(title, title_width - (marker.cell_len + 1 if marker else 0)))
+    if marker:
+        row.append(" ")
+        row.append_text(marker)
     if author_width:
         row.append("  ")
         row.append_text(fit(safe(item.author or "", limit=200, style="dim"), author_width))
@@ -131,6 +143,13 @@ def item_detail(
         about.append_text(safe(item.author, limit=300))
     about.append("\n")
     about.append_text(where_line(item, show_guide=show_guide))
+    if item.tags or item.origin == "user":
+        about.append("\n")
+        if item.origin == "user":
+            about.append("Your link  ", style="italic")
+        if item.tags:
+            about.append("Tags ", style="dim")
+            about.append(", ".join(clean_text(t) for t in item.tags), style="magenta")
     description: list[RenderableType] = []
     if item.description:
         description = [Text(), safe(item.description, multiline=True)]

@@ -1,0 +1,1 @@
+"""Spaced review of finished resources: FSRS scheduling (``scheduler``) and its rows (``store``)."""
