@@ -133,6 +133,26 @@ async def test_adding_a_bad_or_dead_url_shows_why_and_adds_nothing(db, server):
             assert feeds.list_feeds(cat) == []
 
 
+async def test_an_add_box_error_goes_with_the_box(db):
+    with open_cat(db) as cat:
+        app = Host(lambda: FeedsScreen(cat, settings=FAST))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("a", *"not a url", "enter")
+            await pilot.pause()
+            assert "not a feed URL" in screen_text(app)  # shown while the box is open
+            await pilot.press("escape")
+            await pilot.pause()
+            assert "not a feed URL" not in screen_text(app)  # escape takes it away
+            await pilot.press("a", *"ftp://x.example/feed", "enter")
+            await pilot.pause()
+            assert "ftp://x.example/feed: not a feed URL" in screen_text(app)
+            await pilot.press("escape", "a")  # reopening starts clean too
+            await pilot.pause()
+            assert "not a feed URL" not in screen_text(app)
+            assert app.screen.query_one("#feeds-add", Input).value == ""
+
+
 async def test_remove_asks_first(db):
     with open_cat(db) as cat:
         feeds.insert_feed(cat, "https://a.example/feed", "Alpha")
