@@ -309,6 +309,32 @@ async def test_inbox_node_in_the_real_browse_screen(db, server):
         assert "vLLM Blog · 2025-02-24" in text
 
 
+async def test_status_keys_on_an_inbox_row_say_to_file_it_first(db, server):
+    from feeds_support import fixed_now
+    from tuiguide.tui.app import make_app
+
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    with open_cat(db) as cat:
+        feeds.insert_feed(cat, server.url("/vllm.xml"))
+        feeds.refresh(cat, settings=FAST)
+        statuses = {item.id: item.status for item in cat.items(None, None, None, limit=1000)}
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        screen.show_node("special:inbox")
+        await pilot.pause()
+        for key in ("d", "s", "u", "space"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert len(said) == 1 and "press f to file it first" in said[0], (key, said)
+        assert screen.item_list.count == 2  # nothing filed, dismissed or changed
+    with open_cat(db) as cat:
+        assert {i.id: i.status for i in cat.items(None, None, None, limit=1000)} == statuses
+
+
 # --------------------------------------------------------------------------- feed actions
 class ActionsHost(App[None]):
     """A stand-in for the browse screen: f files, x dismisses."""

@@ -273,10 +273,10 @@ class StudyFeature(Feature):
     BINDINGS: ClassVar[list[Binding]] = [
         feature_key("study", "note", "n", "Note", id="study.note",
                     tooltip="Write or edit the note of the selected item (saved as you type)"),
-        feature_key("study", "stats", "p", "Progress", id="study.stats",
-                    tooltip="Progress: bars per tier and topic, weekly activity, streak, pace"),
         feature_key("study", "next", "N", "Next up", id="study.next",
                     tooltip="Jump to the next item in the Up next reading order"),
+        feature_key("study", "stats", "p", "Progress", id="study.stats",
+                    tooltip="Progress: bars per tier and topic, weekly activity, streak, pace"),
     ]
 
     def nodes(self) -> Sequence[SpecialNode]:

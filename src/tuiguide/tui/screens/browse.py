@@ -65,15 +65,17 @@ class BrowseScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
 
-    # Footer order: the keys used all day first (the footer cuts at the right on 80 columns);
-    # the Inbox's f and x take the place of the status keys, which its rows do not have.
+    # Footer order: by how often a study session uses them (the footer cuts at the right:
+    # at 80 columns the rare ones drop first); the Inbox's f and x take the place of the
+    # status keys, which its rows do not have.
     BINDINGS: ClassVar[list[BindingType]] = [
         *browse_keys.STATUS_KEYS,
         *FeedsFeature.INBOX_BINDINGS,
-        *browse_keys.LIST_KEYS,
-        *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *browse_keys.OPEN_KEYS,
+        *browse_keys.RARE_KEYS,
+        *FeedsFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
 
@@ -124,6 +126,8 @@ class BrowseScreen(Screen[None]):
             return feature.check_action(self, str(parameters[1]))
         if action in ("cycle_status", "set_status") and self.source is not None:
             return self.source.has_status  # e.g. Inbox rows: the footer leaves room for f/x
+        if action == "status_elsewhere":  # (the same keys, where the above are off)
+            return self.source is not None and not self.source.has_status
         return True
 
     def action_feature(self, name: str, verb: str) -> None:
@@ -316,6 +320,9 @@ class BrowseScreen(Screen[None]):
 
     def action_set_status(self, status: str) -> None:
         browse_keys.change_status(self, status)
+
+    def action_status_elsewhere(self) -> None:
+        browse_keys.status_elsewhere(self)
 
     def action_open_link(self) -> None:
         browse_keys.open_link(self)

@@ -43,6 +43,8 @@ class ListSource:
     supports_tiers: bool = True
     has_status: bool = True
     """False when no row has a reading status: the status keys are hidden (footer) and off."""
+    status_hint: str = "This row has no reading status."
+    """What a status key says on such a row: what to do instead."""
     empty_message: str = "Nothing here."
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:

@@ -33,6 +33,8 @@ class InboxSource(ListSource):
     supports_tiers = False
     has_status = False
     empty_message = "The Inbox is empty. Press r to fetch new posts from your feeds."
+    status_hint = ("This is a feed entry, not yet in the guide: press f to file it first "
+                   "(then d, s and space work), or x to dismiss it.")
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
         super().__init__(catalogue, None)
