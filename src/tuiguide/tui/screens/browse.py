@@ -63,7 +63,8 @@ class BrowseScreen(Screen[None]):
     FEATURES: ClassVar[tuple[type[Feature], ...]] = (StudyFeature, FeedsFeature, SearchFeature)
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide"), (200, "-wider"),
+                              (260, "-widest")]  # (the pane widths: styles.tcss)
 
     # Footer order: by how often a study session uses them (the footer cuts at the right:
     # at 80 columns the rare ones drop first); the Inbox's f and x take the place of the
@@ -233,7 +234,8 @@ class BrowseScreen(Screen[None]):
         source = self.source
         if source is None:
             return
-        self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers)
+        self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers,
+                           caption=source.caption)
         label = clean_text(source.label, limit=200)
         if (label, self.item_list.count) != self._list_title:
             self._list_title = (label, self.item_list.count)
