@@ -403,26 +403,38 @@ async def test_next_key_walks_the_reading_order(db: Path, clock: Clock) -> None:
         assert "Back to the top of Up next." in notifications(app)
 
 
-async def test_next_key_from_a_topic_list(db: Path, clock: Clock) -> None:
+async def test_next_key_from_a_topic_list_goes_to_the_top_of_up_next(
+    db: Path, clock: Clock
+) -> None:
     app = make_app(db, now=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = browse(app)
-        # In Beta (B1, Shared, B2, B3), on B1: the next item, Shared, is in this list.
+        # In Beta (B1, Shared, B2, B3), on B1: N is what to read now, the first of Up next,
+        # not the item after the cursor.
         await go_to_node(pilot, screen, "topic:2")
         assert current_title(app) == "B1"
         await pilot.press("N")
         await pilot.pause()
-        assert screen.node_key == "topic:2"
-        assert current_title(app) == "Shared"
+        assert screen.node_key == "special:upnext"
+        assert screen.topic_tree.cursor_node.data.key == "special:upnext"
+        assert screen.item_list.cursor == 0 and current_title(app) == READING_ORDER[0]
         assert screen.focused is screen.item_list
-        # Next is A2, not in Beta: the Up next list is shown with the cursor on A2.
+        # An item being read comes first: N from a topic list lands on it.
+        await go_to_node(pilot, screen, "topic:2")
+        await pilot.press("j", "j")
+        assert current_title(app) == "B2"
+        await pilot.press("space")  # todo -> reading
+        await pilot.pause()
+        await go_to_node(pilot, screen, "topic:1")
         await pilot.press("N")
         await pilot.pause()
         assert screen.node_key == "special:upnext"
-        assert screen.topic_tree.cursor_node.data.key == "special:upnext"
-        assert current_title(app) == "A2"
-        assert screen.item_list.cursor == READING_ORDER.index("A2")
+        assert screen.item_list.cursor == 0 and current_title(app) == "B2"
+        # Pressed again, it walks the order from there.
+        await pilot.press("N")
+        await pilot.pause()
+        assert current_title(app) == READING_ORDER[0]
 
 
 async def test_next_key_after_marking_done_moves_on(db: Path, clock: Clock) -> None:
@@ -438,13 +450,17 @@ async def test_next_key_after_marking_done_moves_on(db: Path, clock: Clock) -> N
         await pilot.press("N")
         await pilot.pause()
         assert current_title(app) == "A2"  # after Shared's place, not back to the top
-        # From a done item browsed in a topic list: the first open item placed after it.
+        # From a done item browsed in a topic list: the top of Up next, shown afresh (the
+        # items marked done have left it).
         await go_to_node(pilot, screen, "topic:3")  # Gamma: G0 (untiered), G2
         await pilot.press("j")
         assert current_title(app) == "G2"
         await pilot.press("d", "N")
         await pilot.pause()
-        assert current_title(app) == "A3"
+        assert screen.node_key == "special:upnext" and screen.item_list.cursor == 0
+        assert current_title(app) == "A1"
+        assert [screen.item_list.row_at(i).title for i in range(screen.item_list.count)] == [
+            t for t in READING_ORDER if t not in ("Shared", "G2")]
 
 
 async def test_next_key_follows_the_tier_tab(db: Path, clock: Clock) -> None:
