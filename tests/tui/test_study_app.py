@@ -507,12 +507,12 @@ async def test_study_keys_are_in_the_help_screen_and_the_palette(db: Path, clock
         text = screen_text(app)
         assert "Write or edit the note of the selected item" in text
         assert "Progress: bars per tier and topic" in text
-        assert "Jump to the next item in the Up next reading order" in text
+        assert "What to read now: the first item of Up next" in text
         await pilot.press("escape")
         # The command palette runs them by name.
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"next item in the up next")
+        await pilot.press(*"what to read now")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
