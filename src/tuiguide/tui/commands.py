@@ -14,7 +14,6 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-
 from textual.binding import Binding, BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode

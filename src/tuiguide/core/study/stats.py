@@ -25,6 +25,23 @@ if TYPE_CHECKING:
 
 WEEKS = 26
 PACE_WEEKS = 4
+ETA_AFTER_DAYS = 14
+"""Days of activity (since the first resource finished) before a pace means anything: a
+first day's pace would say "1324 weeks" to go."""
+
+
+def percent_text(done: int, total: int) -> str:
+    """The one rounding rule for a percentage, everywhere (header, progress screen, CLI):
+    whole numbers, one decimal under 10% so the first items read show ("0.3%"), "<0.1%"
+    for less, and never "100%" before the last one is done."""
+    if not total or not done:
+        return "0%"
+    value = 100.0 * done / total
+    if value < 0.1:
+        return "<0.1%"
+    if value < 10:
+        return f"{value:.1f}%"
+    return f"{min(value, 99.0) if done < total else 100:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,8 @@ class TopicProgress:
     number: str | None
     title: str
     counts: Counts
+    by_tier: dict[int | None, Counts] = field(default_factory=dict)
+    """The counts per tier (None: untiered), for the topic x tier grid."""
 
     @property
     def label(self) -> str:
@@ -59,10 +78,19 @@ class Stats:
     eta_weeks: dict[int | None, float | None]  # tier -> weeks to finish at that pace
     finished_total: int
     remaining: int = field(default=0)
+    active_since: date | None = None
+    """The day the first resource still done was finished (None: nothing finished yet)."""
+
+    @property
+    def eta_ready(self) -> bool:
+        """True once there are :data:`ETA_AFTER_DAYS` days of activity behind the pace."""
+        return self.active_since is not None and (
+            (self.today - self.active_since).days >= ETA_AFTER_DAYS
+        )
 
     @property
     def overall_eta_weeks(self) -> float | None:
-        return eta(self.remaining, self.pace)
+        return eta(self.remaining, self.pace if self.eta_ready else 0.0)
 
     def as_json(self) -> dict[str, Any]:
         def tier_key(tier: int | None) -> str:
@@ -134,7 +162,8 @@ def topic_progress(catalogue: Catalogue, guide_id: int | None = None) -> list[To
     """Top-level topics in guide order with their counts (sub-sections are inside them)."""
     guides = {g.id: g.title for g in catalogue.guides()}
     return [
-        TopicProgress(t.id, guides.get(t.guide_id, ""), t.number, t.title, t.counts())
+        TopicProgress(t.id, guides.get(t.guide_id, ""), t.number, t.title, t.counts(),
+                      dict(t.by_tier))  # (a topic's counts take in its sub-sections)
         for t in catalogue.topics(guide_id)
         if t.parent_id is None
     ]
@@ -196,6 +225,8 @@ def compute_stats(
     weeks = weekly(days, today)
     first_shown = weeks[0].start
     per_week = pace(days, today)
+    active_since = min((d for d in days if d <= today), default=None)
+    ready = active_since is not None and (today - active_since).days >= ETA_AFTER_DAYS
     return Stats(
         today=today,
         overall=overall,
@@ -205,7 +236,9 @@ def compute_stats(
         days={d: n for d, n in days.items() if first_shown <= d <= today},
         streak=streak(days, today),
         pace=per_week,
-        eta_weeks={t: eta(c.todo + c.reading, per_week) for t, c in tiers.items()},
+        eta_weeks={t: eta(c.todo + c.reading, per_week if ready else 0.0)
+                   for t, c in tiers.items()},
         finished_total=len(stamps),
         remaining=overall.todo + overall.reading,
+        active_since=active_since,
     )

@@ -220,16 +220,6 @@ def item_entry(
     return Group(head, *description, *([Text(), *note] if note else []))
 
 
-def percent_text(done: int, total: int) -> str:
-    """``12%``; one decimal under 10% so the first items read show as progress."""
-    if not total:
-        return "0%"
-    value = 100.0 * done / total
-    if 0 < value < 0.1:
-        return "<0.1%"
-    return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
-
-
 def counts_badge(done: int, total: int) -> str:
     return f"{done}/{total}"
 
