@@ -134,8 +134,8 @@ async def test_lists_without_tiers_show_a_caption_not_tier_tabs(db: Path) -> Non
         screen = app.browse_screen
         tabs_line = 2  # header, the pane's top border, then the tabs
         assert "Tier 1" in screen_lines(app)[tabs_line]
-        for key, caption in ((INBOX_KEY, "New posts from your feeds"),
-                             (NOTES_KEY, "Every note, the most recently edited first")):
+        for key, caption in ((INBOX_KEY, "Newest first · f file into the guide"),
+                             (NOTES_KEY, "Last edited first")):
             screen.show_node(key)
             await pilot.pause()
             line = pane_boxes(screen_lines(app)[tabs_line])[1]

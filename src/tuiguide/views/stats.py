@@ -95,12 +95,12 @@ def progress_table(stats: Stats, bar_width: int = BAR_WIDTH) -> Table:
     return table
 
 
-def topics_table(stats: Stats, bar_width: int = BAR_WIDTH) -> Table:
+def topics_table(stats: Stats, bar_width: int = BAR_WIDTH, label_max: int = 48) -> Table:
     """One bar per topic, in guide order."""
     guides = {t.guide for t in stats.topics}
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
     # Wrappable column of no-wrap cells: on a narrow screen the titles are cut, not the bars.
-    table.add_column("Topic", overflow="ellipsis", max_width=48)
+    table.add_column("Topic", overflow="ellipsis", max_width=label_max)
     table.add_column("", no_wrap=True)
     table.add_column("Done", justify="right", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
@@ -234,14 +234,14 @@ def _cell(counts: Counts | None) -> Text:
     return Text(text, style="yellow" if counts.done or counts.reading else "dim")
 
 
-def tier_grid(stats: Stats) -> Table:
+def tier_grid(stats: Stats, label_max: int = 48) -> Table:
     """Topic x tier, ``done/total`` per cell (the way roadmap.sh lays out a curriculum):
     the guide is read tier by tier, so this shows where each tier stands in each topic."""
     tiers = [t for t in stats.tiers if t is not None]
     untiered = None in stats.tiers
     guides = {t.guide for t in stats.topics}
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 2))
-    table.add_column("Topic × tier", overflow="ellipsis", max_width=48)
+    table.add_column("Topic × tier", overflow="ellipsis", max_width=label_max)
     for tier in tiers:
         table.add_column(f"Tier {tier}", justify="center", no_wrap=True)
     if untiered:
@@ -270,11 +270,12 @@ class StatsView:
         column = (width - 4) // 2 if two else width
         # Progress: label 8, done 9, % 6, left 5, skipped 8, ETA 10, gaps: ~52 besides the bar.
         progress = progress_table(stats, _clamp(column - 52))
-        # Topics: the label column takes up to 48, done and % about 16.
+        # Topics: whole names when the column has room (up to 64), done and % about 18.
+        label_max = max(24, min(64, column // 2))
         longest = max((len(clean_text(t.label)) for t in stats.topics), default=10)
-        topics = topics_table(stats, _clamp(column - min(longest, 48) - 18))
+        topics = topics_table(stats, _clamp(column - min(longest, label_max) - 18), label_max)
         left: list[RenderableType] = [summary_line(stats), Text(), progress, Text(), activity(stats)]
-        right: list[RenderableType] = [topics, Text(), tier_grid(stats)]
+        right: list[RenderableType] = [topics, Text(), tier_grid(stats, label_max)]
         if not two:
             return Group(*left, Text(), *right)
         grid = Table.grid(padding=(0, 4))

@@ -77,7 +77,7 @@ class NotesSource(ItemSource):
     """Every resource with a note, the most recently edited first."""
 
     supports_tiers = False
-    caption = "Every note, the most recently edited first · n edits the note"
+    caption = "Last edited first · n edits the note"
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
         super().__init__(catalogue, None, key=NOTES_KEY, label="Notes")

@@ -34,7 +34,7 @@ class InboxSource(ListSource):
     supports_tiers = False
     has_status = False
     empty_message = "The Inbox is empty. Press r to fetch new posts from your feeds."
-    caption = "New posts from your feeds, newest first · f files one into the guide · x dismisses"
+    caption = "Newest first · f file into the guide · x dismiss"
     status_hint = ("This is a feed entry, not yet in the guide: press f to file it first "
                    "(then d, s and space work), or x to dismiss it.")
 

@@ -304,7 +304,7 @@ class EntrySearchSource(_Results, InboxSource):
     filed or dismissed with its keys), the matched words highlighted."""
 
     key = SEARCH_KEY
-    caption = "Feed entries that match, best first · f files one into the guide · x dismisses"
+    caption = "Best match first · f file into the guide · x dismiss"
 
     def __init__(
         self, catalogue: Catalogue, text: str, tier: int | None = None, *,
