@@ -428,11 +428,12 @@ async def test_f_and_x_only_work_and_show_in_the_inbox(db, server):
         await settle_keys(pilot)
         # In the Inbox at 80 columns: the triage keys are in the footer, status keys are not.
         footer = screen_text(app).splitlines()[-1]
-        assert "f File" in footer and "x Dismiss" in footer and "r Refresh" in footer
+        assert footer.startswith("f File x Dismiss / Search")
         assert "Status" not in footer
-        await pilot.press("d", "space")  # no reading status on an entry: nothing happens
+        await pilot.press("d", "space")  # no reading status on an entry: it says what to do
         await pilot.pause()
-        assert inbox_badge(app) == "2" and not notes(app)
+        assert inbox_badge(app) == "2"
+        assert notes(app) and all("press f to file it first" in n for n in notes(app))
 
 
 async def test_open_and_copy_refuse_a_javascript_entry(db, server, monkeypatch):

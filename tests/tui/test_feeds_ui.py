@@ -133,6 +133,26 @@ async def test_adding_a_bad_or_dead_url_shows_why_and_adds_nothing(db, server):
             assert feeds.list_feeds(cat) == []
 
 
+async def test_an_add_box_error_goes_with_the_box(db):
+    with open_cat(db) as cat:
+        app = Host(lambda: FeedsScreen(cat, settings=FAST))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("a", *"not a url", "enter")
+            await pilot.pause()
+            assert "not a feed URL" in screen_text(app)  # shown while the box is open
+            await pilot.press("escape")
+            await pilot.pause()
+            assert "not a feed URL" not in screen_text(app)  # escape takes it away
+            await pilot.press("a", *"ftp://x.example/feed", "enter")
+            await pilot.pause()
+            assert "ftp://x.example/feed: not a feed URL" in screen_text(app)
+            await pilot.press("escape", "a")  # reopening starts clean too
+            await pilot.pause()
+            assert "not a feed URL" not in screen_text(app)
+            assert app.screen.query_one("#feeds-add", Input).value == ""
+
+
 async def test_remove_asks_first(db):
     with open_cat(db) as cat:
         feeds.insert_feed(cat, "https://a.example/feed", "Alpha")
@@ -287,6 +307,32 @@ async def test_inbox_node_in_the_real_browse_screen(db, server):
         assert "✦ vLLM V1" in rows[1] and "2025-01-27" in rows[1]
         assert "How tensor and pipeline" in text  # the detail pane
         assert "vLLM Blog · 2025-02-24" in text
+
+
+async def test_status_keys_on_an_inbox_row_say_to_file_it_first(db, server):
+    from feeds_support import fixed_now
+    from tuiguide.tui.app import make_app
+
+    server.routes["/vllm.xml"] = Route(VLLM_ATOM)
+    with open_cat(db) as cat:
+        feeds.insert_feed(cat, server.url("/vllm.xml"))
+        feeds.refresh(cat, settings=FAST)
+        statuses = {item.id: item.status for item in cat.items(None, None, None, limit=1000)}
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        screen.show_node("special:inbox")
+        await pilot.pause()
+        for key in ("d", "s", "u", "space"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert len(said) == 1 and "press f to file it first" in said[0], (key, said)
+        assert screen.item_list.count == 2  # nothing filed, dismissed or changed
+    with open_cat(db) as cat:
+        assert {i.id: i.status for i in cat.items(None, None, None, limit=1000)} == statuses
 
 
 # --------------------------------------------------------------------------- feed actions

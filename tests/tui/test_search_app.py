@@ -543,9 +543,12 @@ async def test_a_note_match_is_shown_in_the_row_and_highlighted_in_the_detail_pa
         screen = browse(app)
         await search_for(pilot, screen, "wombat")
         assert titles(screen) == ["Quantization with AWQ"]
-        # Only the note matched: the row's side column shows the words around it.
-        row = screen.source.render_row(screen.item_list.row_at(0), 100)
-        assert "wombat" in row.plain and "Gus" not in row.plain
+        # Only the note matched: the words around it get their own column after the title
+        # (the ✎ says the item has a note), and the author keeps his.
+        row = screen.source.render_row(screen.item_list.row_at(0), 100).plain
+        assert row.startswith(" ○ Quantization with AWQ ✎ ")
+        assert "wombat" in row and row.index("wombat") > row.index("✎")
+        assert row.rstrip().endswith("Gus  T2") and row.index("Gus") > row.index("wombat")
         detail = pane_text(app, screen.detail_pane)
         assert "The **wombat** trick halves the memory." in detail  # plain text, as written
         assert len(highlighted(app, "wombat")) == 2  # in the row and in the note

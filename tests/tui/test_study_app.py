@@ -259,8 +259,8 @@ async def test_hostile_note_renders_literally_without_escapes(db: Path, clock: C
             await pilot.pause()
             screen = browse(app)
             if size == (80, 24):
+                # The detail pane is short here: the note is shown first, in view.
                 await pilot.press("tab")  # detail pane (below the list at this width)
-                await pilot.press("G")
                 await pilot.pause()
             text = screen_text(app)
             assert "[bold]not bold[/]" in text
@@ -350,8 +350,11 @@ async def test_progress_screen_at_80_columns_keeps_bars_and_counts(
         await pilot.press("end")
         await pilot.pause()
         lines = screen_text(app).splitlines()
-        topic_lines = [line for line in lines if "A Topic Title" in line]
+        # The topic bars (the topic x tier grid below repeats the names, without bars).
+        topic_lines = [line for line in lines if "A Topic Title" in line and "━" in line]
         assert len(topic_lines) == 3
+        grid_lines = [line for line in lines if "A Topic Title" in line and "━" not in line]
+        assert [line.split()[-1] for line in grid_lines] == ["0/1", "1/1", "0/1"]
         for line in topic_lines:  # the title is cut, never the count or the percentage
             assert "…" in line
             assert line.rstrip().endswith("%")
@@ -403,26 +406,38 @@ async def test_next_key_walks_the_reading_order(db: Path, clock: Clock) -> None:
         assert "Back to the top of Up next." in notifications(app)
 
 
-async def test_next_key_from_a_topic_list(db: Path, clock: Clock) -> None:
+async def test_next_key_from_a_topic_list_goes_to_the_top_of_up_next(
+    db: Path, clock: Clock
+) -> None:
     app = make_app(db, now=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = browse(app)
-        # In Beta (B1, Shared, B2, B3), on B1: the next item, Shared, is in this list.
+        # In Beta (B1, Shared, B2, B3), on B1: N is what to read now, the first of Up next,
+        # not the item after the cursor.
         await go_to_node(pilot, screen, "topic:2")
         assert current_title(app) == "B1"
         await pilot.press("N")
         await pilot.pause()
-        assert screen.node_key == "topic:2"
-        assert current_title(app) == "Shared"
+        assert screen.node_key == "special:upnext"
+        assert screen.topic_tree.cursor_node.data.key == "special:upnext"
+        assert screen.item_list.cursor == 0 and current_title(app) == READING_ORDER[0]
         assert screen.focused is screen.item_list
-        # Next is A2, not in Beta: the Up next list is shown with the cursor on A2.
+        # An item being read comes first: N from a topic list lands on it.
+        await go_to_node(pilot, screen, "topic:2")
+        await pilot.press("j", "j")
+        assert current_title(app) == "B2"
+        await pilot.press("space")  # todo -> reading
+        await pilot.pause()
+        await go_to_node(pilot, screen, "topic:1")
         await pilot.press("N")
         await pilot.pause()
         assert screen.node_key == "special:upnext"
-        assert screen.topic_tree.cursor_node.data.key == "special:upnext"
-        assert current_title(app) == "A2"
-        assert screen.item_list.cursor == READING_ORDER.index("A2")
+        assert screen.item_list.cursor == 0 and current_title(app) == "B2"
+        # Pressed again, it walks the order from there.
+        await pilot.press("N")
+        await pilot.pause()
+        assert current_title(app) == READING_ORDER[0]
 
 
 async def test_next_key_after_marking_done_moves_on(db: Path, clock: Clock) -> None:
@@ -438,13 +453,17 @@ async def test_next_key_after_marking_done_moves_on(db: Path, clock: Clock) -> N
         await pilot.press("N")
         await pilot.pause()
         assert current_title(app) == "A2"  # after Shared's place, not back to the top
-        # From a done item browsed in a topic list: the first open item placed after it.
+        # From a done item browsed in a topic list: the top of Up next, shown afresh (the
+        # items marked done have left it).
         await go_to_node(pilot, screen, "topic:3")  # Gamma: G0 (untiered), G2
         await pilot.press("j")
         assert current_title(app) == "G2"
         await pilot.press("d", "N")
         await pilot.pause()
-        assert current_title(app) == "A3"
+        assert screen.node_key == "special:upnext" and screen.item_list.cursor == 0
+        assert current_title(app) == "A1"
+        assert [screen.item_list.row_at(i).title for i in range(screen.item_list.count)] == [
+            t for t in READING_ORDER if t not in ("Shared", "G2")]
 
 
 async def test_next_key_follows_the_tier_tab(db: Path, clock: Clock) -> None:
@@ -490,12 +509,12 @@ async def test_study_keys_are_in_the_help_screen_and_the_palette(db: Path, clock
         text = screen_text(app)
         assert "Write or edit the note of the selected item" in text
         assert "Progress: bars per tier and topic" in text
-        assert "Jump to the next item in the Up next reading order" in text
+        assert "What to read now: the first item of Up next" in text
         await pilot.press("escape")
         # The command palette runs them by name.
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"next item in the up next")
+        await pilot.press(*"what to read now")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
@@ -535,5 +554,15 @@ async def test_notes_list_detail_shows_the_note_before_the_description(
         await go_to_node(pilot, screen, "topic:2")
         await pilot.press("j", "j")
         assert current_title(app) == "B2"
-        assert "Second beta." in detail_text(app)
-        assert "My own words on B2" not in detail_text(app)  # below the fold here
+        # In any list, a short pane puts the note first too (before the description).
+        shown = detail_text(app)
+        assert "My own words on B2" in shown
+        assert "Second beta." not in shown or shown.index("My own") < shown.index("Second beta.")
+        # The row says it has a note.
+        row = next(line for line in screen_text(app).splitlines() if " B2 " in line)
+        assert "B2 ✎" in row
+        # A tall pane keeps the usual order: description, then the note.
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        shown = " ".join(detail_text(app).split())
+        assert shown.index("Second beta.") < shown.index("My own words on B2")

@@ -73,6 +73,7 @@ async def test_copy_falls_back_to_osc52_without_a_clipboard_tool(
         raise pyperclip.PyperclipException("no copy/paste mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    monkeypatch.delenv("TMUX", raising=False)
     app = make_app(small_db, now=fixed_now)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -83,7 +84,27 @@ async def test_copy_falls_back_to_osc52_without_a_clipboard_tool(
         assert app.clipboard == "https://example.com/a1"
         payload = base64.b64encode(b"https://example.com/a1").decode()
         assert f"\x1b]52;c;{payload}\x07" in written
-        assert any("Copied via the terminal (OSC 52" in m for m in notifications(app))
+        # It says where the text went (the terminal may drop it), not that it was copied.
+        assert any("Sent to the terminal's clipboard (OSC 52" in m for m in notifications(app))
+        assert not any("tmux" in m for m in notifications(app))
+
+
+async def test_osc52_copy_inside_tmux_names_the_setting_that_makes_it_work(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_clipboard(text: str) -> None:
+        raise pyperclip.PyperclipException("no copy/paste mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    monkeypatch.setenv("TMUX", "/tmp/tmux-1000/default,1234,0")
+    app = make_app(small_db, now=fixed_now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        assert app.clipboard == "https://example.com/a1"
+        message = notifications(app)[-1]
+        assert message.startswith("Sent to the terminal's clipboard (OSC 52")
+        assert "set -g set-clipboard on" in message
 
 
 async def test_open_hands_web_links_to_the_browser(small_db: Path, browser: FakeBrowser) -> None:

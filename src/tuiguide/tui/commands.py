@@ -8,10 +8,12 @@ widget class may set ``HELP_GROUP`` to name its section in the help screen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.binding import Binding, BindingsMap
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -22,6 +24,52 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 SCREEN_GROUP = "Anywhere"
+WORD = re.compile(r"[^\W_]+")
+"""A word for the palette: letters and digits ("Nano-vLLM" is "Nano" and "vLLM")."""
+MATCH_STYLE = "bold underline"
+
+
+def words_of(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each word of ``text``."""
+    return [(m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def word_match(query: str, text: str) -> tuple[float, list[tuple[int, int]]]:
+    """How well ``query`` matches ``text`` word by word, in (0, 1], and the spans matched;
+    0 when a query word starts no word of ``text`` (letters scattered across words never
+    count). Whole words beat word prefixes; query words found next to each other, in
+    order, beat words far apart; a text made mostly of the query beats a long one."""
+    wanted = [query[a:b].casefold() for a, b in words_of(query)]
+    spans = words_of(text)
+    folded = [text[a:b].casefold() for a, b in spans]
+    if not wanted or not spans:
+        return 0.0, []
+    whole = adjacent = 0
+    used: list[int] = []
+    for word in wanted:
+        exact = [i for i, w in enumerate(folded) if w == word and i not in used]
+        prefix = [i for i, w in enumerate(folded) if w.startswith(word) and i not in used]
+        found = exact or prefix
+        if not found:
+            return 0.0, []
+        # (after the previous query word if it can be: "nano vllm" reads "Nano-vLLM")
+        index = next((i for i in found if used and i == used[-1] + 1), found[0])
+        whole += bool(exact) and folded[index] == word
+        adjacent += bool(used) and index == used[-1] + 1
+        used.append(index)
+    n = len(wanted)
+    score = (0.5 + 0.25 * whole / n + 0.15 * (adjacent / (n - 1) if n > 1 else 1)
+             + 0.1 * len(used) / len(spans))
+    marks = [(spans[i][0], spans[i][0] + len(word)) for i, word in zip(used, wanted, strict=True)]
+    return score, marks
+
+
+def marked_prompt(text: str, marks: list[tuple[int, int]]) -> Text:
+    """``text`` (plain, never markup) with the matched word starts styled."""
+    prompt = Text(text)
+    for start, end in marks:
+        prompt.stylize(MATCH_STYLE, start, end)
+    return prompt
 
 
 @dataclass
@@ -121,14 +169,17 @@ class KeyCommandsProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        """Actions by the words of their description ("paged" finds no action: no word of
+        one starts with it), or by their key typed exactly."""
         for command in self.browse_commands():
             title = self.title_of(command)
-            score = max(matcher.match(title), matcher.match(command.key_text) * 0.5)
+            score, marks = word_match(query, title)
+            if not score and query.strip() in command.keys:
+                score = 0.45
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    marked_prompt(title, marks),
                     partial(command.run),
                     text=title,
                     help=self.help_of(command),

@@ -18,13 +18,15 @@ from textual.command import Hit, Hits, Provider
 
 from tuiguide.core.search.jump import JumpTarget, jump_targets
 from tuiguide.core.store.connection import describe_sqlite_error
-from tuiguide.tui.commands import browse_screen_of
+from tuiguide.tui.commands import browse_screen_of, word_match
 from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.views.marked import marked_text
 
 MAX_TARGETS = 30
 MATCH_STYLE = "bold underline"
-FALLBACK_SCORE = 1.0
+FALLBACK_SCORE = 0.5
+FUZZY_WEIGHT = 0.4
+"""A fuzzy hit's score is scaled below the lowest word match (0.5)."""
 KIND_GLYPHS = {"guide": "▣", "topic": "§", "resource": "▹"}
 
 
@@ -89,10 +91,13 @@ class JumpProvider(Provider):
             return
         matcher = self.matcher(query)
         for rank, target in enumerate(targets):
-            # Scored like the key commands (Textual's matcher: "mem" in "1. Memory" outranks
-            # letters scattered through a command's description); a resource whose words
-            # matched out of order still shows, lower. Ties keep jump_targets' order.
-            score = matcher.match(target.label.text) or FALLBACK_SCORE
+            # Scored like the key commands, word by word: whole words and word prefixes
+            # first ("nano vllm": "Inside Nano-vLLM" above "NVIDIA Nemotron 3 Nano on vLLM");
+            # a fuzzy match (letters across words, a topic's abbreviation) still shows,
+            # below every word match. Ties keep jump_targets' order.
+            score, _ = word_match(query, target.label.text)
+            if not score:
+                score = FUZZY_WEIGHT * (matcher.match(target.label.text) or FALLBACK_SCORE)
             yield Hit(
                 score - rank * 1e-3,
                 target_prompt(target),

@@ -3,11 +3,14 @@
 Only ``http``/``https`` links are handed to a browser. A console browser (lynx, w3m, found by
 ``webbrowser`` on a box without a display) needs the terminal, so the app is suspended while
 it runs. Copying tries the system clipboard (pyperclip) and falls back to OSC 52, which the
-terminal itself handles (and which works over SSH and in tmux with ``set-clipboard on``).
+terminal itself handles (over SSH too). The app cannot tell whether the terminal took it, so it
+says where the text was sent; inside tmux it names ``set -g set-clipboard on``, without which
+tmux drops it.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 
@@ -69,7 +72,15 @@ def copy_link(app: App, url: str | None) -> LinkResult:
         pyperclip.copy(text)
     except (pyperclip.PyperclipException, OSError, subprocess.SubprocessError):
         app.copy_to_clipboard(text)
-        return LinkResult(
-            True, f"Copied via the terminal (OSC 52; no system clipboard here): {_shown(text)}"
-        )
+        return LinkResult(True, osc52_message(_shown(text), in_tmux=bool(os.environ.get("TMUX"))))
     return LinkResult(True, f"Copied to the system clipboard: {_shown(text)}")
+
+
+def osc52_message(shown: str, *, in_tmux: bool) -> str:
+    """What the app can honestly say after an OSC 52 copy: it cannot know whether the
+    terminal took it (tmux's default ``set-clipboard external`` drops it), so it names the
+    setting that makes it work instead of claiming success."""
+    message = f"Sent to the terminal's clipboard (OSC 52; no clipboard tool here): {shown}"
+    if in_tmux:
+        message += ". In tmux this needs `set -g set-clipboard on` in ~/.tmux.conf"
+    return message

@@ -14,43 +14,56 @@ from rich.table import Table
 from rich.text import Text
 
 from tuiguide.core.models import Counts
-from tuiguide.core.study.stats import Stats
+from tuiguide.core.study.stats import Stats, percent_text
 from tuiguide.core.text.sanitize import clean_text
 
 BAR_WIDTH = 24
-_EIGHTHS = " ▏▎▍▌▋▊▉"
+BAR_MAX = 60
 _SPARKS = "▁▂▃▄▅▆▇█"
 HEAT_COLOURS = ("#2e7d32", "#43a047", "#66bb6a", "#b9f6ca")  # 1, 2-3, 4-5, 6+ a day
+TRACK_STYLE = "grey42"
 DAY_LABELS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+TWO_COLUMNS_FROM = 150
+"""At this width and more, the topics sit beside the progress and activity, not below."""
 
 
 def bar(done: int, total: int, width: int = BAR_WIDTH) -> Text:
-    """A progress bar in eighth-blocks: ``done`` of ``total`` over ``width`` cells."""
-    eighths = round(8 * width * done / total) if total else 0
-    full, part = divmod(min(eighths, 8 * width), 8)
-    text = Text("█" * full, style="green")
-    if part:
-        text.append(_EIGHTHS[part], style="green on grey23")
-    text.append(" " * (width - full - (1 if part else 0)), style="on grey23")
+    """A progress bar in half cells, its empty part drawn as a dim track (a 0% bar shows)."""
+    halves = min(round(2 * width * done / total), 2 * width) if total else 0
+    full, half = divmod(halves, 2)
+    text = Text("━" * full, style="green")
+    if half:
+        text.append("╸", style="green")
+        text.append("╺", style=TRACK_STYLE)
+    text.append("━" * (width - full - 2 * half), style=TRACK_STYLE)
     return text
 
 
 def format_weeks(weeks: float | None) -> str:
+    """An ETA as a person says it: ``5 days``, ``3 weeks``, ``4 months``, ``2 years``
+    (a dash until there is a pace to go by)."""
     if weeks is None:
         return "—"
     if weeks == 0:
         return "finished"
-    if weeks < 1:
-        return f"{max(1, round(weeks * 7))} d"
-    return f"{weeks:.1f} wk"
+    days = weeks * 7
+    if days < 13.5:
+        n = max(1, round(days))
+        return f"{n} day{'s' if n != 1 else ''}"
+    if weeks < 8.5:
+        return f"{round(weeks)} weeks"
+    months = weeks * 7 / 30.44
+    if months < 23.5:
+        return f"{round(months)} months"
+    return f"{round(months / 12)} years"
 
 
-def _counts_row(counts: Counts) -> tuple[Text, str, str]:
+def _counts_row(counts: Counts, width: int = BAR_WIDTH) -> tuple[Text, str, str]:
     return (
-        bar(counts.done, counts.total),
+        bar(counts.done, counts.total, width),
         f"{counts.done}/{counts.total}",
-        f"{counts.percent:.0f}%",
+        percent_text(counts.done, counts.total),
     )
 
 
@@ -58,7 +71,7 @@ def tier_label(tier: int | None) -> str:
     return f"Tier {tier}" if tier is not None else "Untiered"
 
 
-def progress_table(stats: Stats) -> Table:
+def progress_table(stats: Stats, bar_width: int = BAR_WIDTH) -> Table:
     """Overall and per-tier progress with what is left and the time it takes at this pace."""
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
     table.add_column("Progress", no_wrap=True)
@@ -70,23 +83,24 @@ def progress_table(stats: Stats) -> Table:
     table.add_column("ETA", justify="right", no_wrap=True)
     o = stats.overall
     table.add_row(
-        Text("Overall", style="bold"), *_counts_row(o), str(o.todo + o.reading), str(o.skipped),
+        Text("Overall", style="bold"), *_counts_row(o, bar_width), str(o.todo + o.reading),
+        str(o.skipped),
         format_weeks(stats.overall_eta_weeks),
     )
     for tier, c in stats.tiers.items():
         table.add_row(
-            tier_label(tier), *_counts_row(c), str(c.todo + c.reading), str(c.skipped),
+            tier_label(tier), *_counts_row(c, bar_width), str(c.todo + c.reading), str(c.skipped),
             format_weeks(stats.eta_weeks.get(tier)),
         )
     return table
 
 
-def topics_table(stats: Stats) -> Table:
+def topics_table(stats: Stats, bar_width: int = BAR_WIDTH, label_max: int = 48) -> Table:
     """One bar per topic, in guide order."""
     guides = {t.guide for t in stats.topics}
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
     # Wrappable column of no-wrap cells: on a narrow screen the titles are cut, not the bars.
-    table.add_column("Topic", overflow="ellipsis", max_width=48)
+    table.add_column("Topic", overflow="ellipsis", max_width=label_max)
     table.add_column("", no_wrap=True)
     table.add_column("Done", justify="right", no_wrap=True)
     table.add_column("", justify="right", no_wrap=True)
@@ -94,7 +108,7 @@ def topics_table(stats: Stats) -> Table:
         label = clean_text(t.label)
         if len(guides) > 1:
             label = f"{clean_text(t.guide, limit=20)} › {label}"
-        table.add_row(Text(label, no_wrap=True, overflow="ellipsis"), *_counts_row(t.counts))
+        table.add_row(Text(label, no_wrap=True, overflow="ellipsis"), *_counts_row(t.counts, bar_width))
     return table
 
 
@@ -125,9 +139,9 @@ def _month_ruler(starts: list[date]) -> Text:
         month_day = start + timedelta(days=6)  # a week belongs to the month it ends in
         if month_day.month != last_month and 2 * i >= next_free:
             name = MONTHS[month_day.month - 1]
-            for j, ch in enumerate(name):
-                if 2 * i + j < len(ruler):
-                    ruler[2 * i + j] = ch
+            # A name is written whole (past the last week if it must), or not at all.
+            ruler.extend(" " * max(0, 2 * i + len(name) - len(ruler)))
+            ruler[2 * i:2 * i + len(name)] = name
             next_free = 2 * i + len(name) + 1
         last_month = month_day.month
     return Text("    " + "".join(ruler).rstrip(), style="dim")
@@ -228,13 +242,76 @@ def review_pieces(stats: Stats) -> list[Text]:
     return pieces
 
 
+def _cell(counts: Counts | None) -> Text:
+    """A grid cell: ``done/total``, green when complete, yellow when started, dim when not."""
+    if counts is None or not counts.all:
+        return Text("·", style="dim")
+    text = f"{counts.done}/{counts.total}"
+    if counts.total and counts.done >= counts.total:
+        return Text(text, style="bold green")
+    return Text(text, style="yellow" if counts.done or counts.reading else "dim")
+
+
+def tier_grid(stats: Stats, label_max: int = 48) -> Table:
+    """Topic x tier, ``done/total`` per cell (the way roadmap.sh lays out a curriculum):
+    the guide is read tier by tier, so this shows where each tier stands in each topic."""
+    tiers = [t for t in stats.tiers if t is not None]
+    untiered = None in stats.tiers
+    guides = {t.guide for t in stats.topics}
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold", padding=(0, 2))
+    table.add_column("Topic × tier", overflow="ellipsis", max_width=label_max)
+    for tier in tiers:
+        table.add_column(f"Tier {tier}", justify="center", no_wrap=True)
+    if untiered:
+        table.add_column("Untiered", justify="center", no_wrap=True)
+    for t in stats.topics:
+        label = clean_text(t.label)
+        if len(guides) > 1:
+            label = f"{clean_text(t.guide, limit=20)} › {label}"
+        cells = [_cell(t.by_tier.get(tier)) for tier in tiers]
+        if untiered:
+            cells.append(_cell(t.by_tier.get(None)))
+        table.add_row(Text(label, no_wrap=True, overflow="ellipsis"), *cells)
+    return table
+
+
+class StatsView:
+    """The whole progress view, laid out for the width it is drawn at: bars grow with it,
+    and from :data:`TWO_COLUMNS_FROM` cells the topics sit beside the rest."""
+
+    def __init__(self, stats: Stats) -> None:
+        self.stats = stats
+
+    def parts(self, width: int) -> RenderableType:
+        stats = self.stats
+        two = width >= TWO_COLUMNS_FROM
+        column = (width - 4) // 2 if two else width
+        # Progress: label 8, done 9, % 6, left 5, skipped 8, ETA 10, gaps: ~52 besides the bar.
+        progress = progress_table(stats, _clamp(column - 52))
+        # Topics: whole names when the column has room (up to 64), done and % about 18.
+        label_max = max(24, min(64, column // 2))
+        longest = max((len(clean_text(t.label)) for t in stats.topics), default=10)
+        topics = topics_table(stats, _clamp(column - min(longest, label_max) - 18), label_max)
+        left: list[RenderableType] = [summary_line(stats), Text(), progress, Text(), activity(stats)]
+        right: list[RenderableType] = [topics, Text(), tier_grid(stats, label_max)]
+        if not two:
+            return Group(*left, Text(), *right)
+        grid = Table.grid(padding=(0, 4))
+        grid.add_column(width=column)
+        grid.add_column(width=column)
+        grid.add_row(Group(*left), Group(*right))
+        return grid
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.parts(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(60, options.max_width), options.max_width)
+
+
+def _clamp(width: int) -> int:
+    return max(12, min(BAR_MAX, width))
+
+
 def render_stats(stats: Stats) -> RenderableType:
-    return Group(
-        summary_line(stats),
-        Text(),
-        progress_table(stats),
-        Text(),
-        activity(stats),
-        Text(),
-        topics_table(stats),
-    )
+    return StatsView(stats)

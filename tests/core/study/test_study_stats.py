@@ -115,7 +115,8 @@ def test_rendered_text_shows_the_numbers(stats) -> None:
     assert "Pace 1.25/week" in text
     assert "6/8" in text and "75%" in text
     assert "2. Beta" in text and "2/3" in text
-    assert "6 d" in text and "1.6 wk" in text and "finished" in text
+    # ETAs as a person reads them: 0.8 weeks is 6 days, 1.6 weeks 11 days.
+    assert "6 days" in text and "11 days" in text and "finished" in text
     assert "Mon" in text and "Mar" in text  # heatmap rows and month ruler
 
 
@@ -125,10 +126,10 @@ def test_pace_format() -> None:
 
 def test_bar_widths() -> None:
     assert bar(0, 10, 10).cell_len == 10
-    assert bar(10, 10, 10).plain == "█" * 10
-    assert bar(5, 10, 10).plain.startswith("█████") and bar(5, 10, 10).cell_len == 10
+    assert bar(10, 10, 10).plain == "━" * 10
+    assert bar(5, 10, 10).plain == "━" * 10 and bar(5, 10, 10).cell_len == 10
     assert bar(1, 3, 24).cell_len == 24
-    assert bar(0, 0, 8).plain == " " * 8
+    assert bar(0, 0, 8).plain == "━" * 8  # the empty track is drawn: a 0% bar is visible
 
 
 def test_cli_stats_json_and_table(tmp_path: Path) -> None:

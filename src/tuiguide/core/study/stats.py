@@ -27,6 +27,23 @@ if TYPE_CHECKING:
 WEEKS = 26
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 PACE_WEEKS = 4
+ETA_AFTER_DAYS = 14
+"""Days of activity (since the first resource finished) before a pace means anything: a
+first day's pace would say "1324 weeks" to go."""
+
+
+def percent_text(done: int, total: int) -> str:
+    """The one rounding rule for a percentage, everywhere (header, progress screen, CLI):
+    whole numbers, one decimal under 10% so the first items read show ("0.3%"), "<0.1%"
+    for less, and never "100%" before the last one is done."""
+    if not total or not done:
+        return "0%"
+    value = 100.0 * done / total
+    if value < 0.1:
+        return "<0.1%"
+    if value < 10:
+        return f"{value:.1f}%"
+    return f"{min(value, 99.0) if done < total else 100:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,8 @@ class TopicProgress:
     number: str | None
     title: str
     counts: Counts
+    by_tier: dict[int | None, Counts] = field(default_factory=dict)
+    """The counts per tier (None: untiered), for the topic x tier grid."""
 
     @property
     def label(self) -> str:
@@ -66,10 +85,19 @@ class Stats:
     retention: float | None = None  # share of reviews not rated Again
     due_next_week: int = 0  # in review and due within 7 days
     goal: int = 0  # daily goal (finished plus reviews); 0: none
+    active_since: date | None = None
+    """The day the first resource still done was finished (None: nothing finished yet)."""
+
+    @property
+    def eta_ready(self) -> bool:
+        """True once there are :data:`ETA_AFTER_DAYS` days of activity behind the pace."""
+        return self.active_since is not None and (
+            (self.today - self.active_since).days >= ETA_AFTER_DAYS
+        )
 
     @property
     def overall_eta_weeks(self) -> float | None:
-        return eta(self.remaining, self.pace)
+        return eta(self.remaining, self.pace if self.eta_ready else 0.0)
 
     def as_json(self) -> dict[str, Any]:
         def tier_key(tier: int | None) -> str:
@@ -146,7 +174,8 @@ def topic_progress(catalogue: Catalogue, guide_id: int | None = None) -> list[To
     """Top-level topics in guide order with their counts (sub-sections are inside them)."""
     guides = {g.id: g.title for g in catalogue.guides()}
     return [
-        TopicProgress(t.id, guides.get(t.guide_id, ""), t.number, t.title, t.counts())
+        TopicProgress(t.id, guides.get(t.guide_id, ""), t.number, t.title, t.counts(),
+                      dict(t.by_tier))  # (a topic's counts take in its sub-sections)
         for t in catalogue.topics(guide_id)
         if t.parent_id is None
     ]
@@ -228,6 +257,8 @@ def compute_stats(
     # The end of the 7th day after ``today``, in the days' time zone.
     week_ahead = datetime.combine(today + timedelta(days=7), time(23, 59, 59),
                                   tzinfo=tz or datetime.now().astimezone().tzinfo)
+    active_since = min((d for d in days if d <= today), default=None)
+    ready = active_since is not None and (today - active_since).days >= ETA_AFTER_DAYS
     return Stats(
         today=today,
         overall=overall,
@@ -237,7 +268,8 @@ def compute_stats(
         days={d: n for d, n in days.items() if first_shown <= d <= today},
         streak=goal_streak(active, goal, today),
         pace=per_week,
-        eta_weeks={t: eta(c.todo + c.reading, per_week) for t, c in tiers.items()},
+        eta_weeks={t: eta(c.todo + c.reading, per_week if ready else 0.0)
+                   for t, c in tiers.items()},
         finished_total=len(stamps),
         remaining=overall.todo + overall.reading,
         reviews={d: n for d, n in reviews.items() if first_shown <= d <= today},
@@ -245,4 +277,5 @@ def compute_stats(
         retention=retention,
         due_next_week=review_store.due_count(catalogue, week_ahead.astimezone(UTC).strftime(STAMP)),
         goal=goal,
+        active_since=active_since,
     )

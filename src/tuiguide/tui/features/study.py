@@ -6,10 +6,9 @@ list them like any other key.
 - ``n`` edits the selected resource's note (:class:`~tuiguide.tui.screens.note_editor.NoteEditor`, saved as you
   type); on close the row, the detail pane and the Notes count show the new note.
 - ``p`` shows the progress screen (:class:`~tuiguide.tui.screens.stats.StatsScreen`) for the current guide.
-- ``N`` moves to the next item in the "Up next" reading order, from any list: when that item
-  sits near the cursor in the list on screen (the same topic, say), the cursor moves there
-  and the list stays; otherwise the "Up next" list is shown with the cursor on it. Pressed
-  again, it walks the order (see :mod:`tuiguide.core.study.walk`), at the tier the tabs show.
+- ``N`` shows what to read now: the "Up next" list with the cursor on its first item (a
+  ``reading`` item first), at the tier the tabs show. Pressed again (in Up next), it walks
+  the order, past rows marked done or skipped since it was shown.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.study import upnext as study
 from tuiguide.core.study.stats import local_day
-from tuiguide.core.study.walk import next_target, up_next_index
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.screens.note_editor import NoteEditor
@@ -79,6 +77,7 @@ class NotesSource(ItemSource):
     """Every resource with a note, the most recently edited first."""
 
     supports_tiers = False
+    caption = "Last edited first · n edits the note"
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
         super().__init__(catalogue, None, key=NOTES_KEY, label="Notes")
@@ -196,7 +195,7 @@ def show_stats(screen: BrowseScreen) -> None:
 
 
 def jump_next(screen: BrowseScreen) -> None:
-    """``N``: the next item in the reading order (see the module docstring)."""
+    """``N``: what to read now (see the module docstring)."""
     walked = _walk_up_next_list(screen)
     if walked is not None:  # the Up next list on screen is the order itself: no query
         index, wrapped = walked
@@ -205,28 +204,20 @@ def jump_next(screen: BrowseScreen) -> None:
         if wrapped:
             screen.notify("Back to the top of Up next.", timeout=2, markup=False)
         return
-    resource_id, placement_id = _current_resource(screen)
     try:
-        found = next_target(screen.catalogue, resource_id, placement_id, tier=screen.tier)
-        if found is None:
+        first = study.up_next(screen.catalogue, limit=1, tier=screen.tier)
+        if not first:
             where = f" in Tier {screen.tier}" if screen.tier else ""
             screen.notify(f"Nothing left to read{where}.", timeout=3, markup=False)
             return
-        target, wrapped = found
-        nearby = _find_nearby(screen, target.id)
-        if nearby is not None:
-            screen.item_list.move_to(nearby)
-        else:
-            # Up next, shown afresh (rows marked done since leave it), the cursor on the item.
-            at = up_next_index(screen.catalogue, target, tier=screen.tier)
-            screen.show_node(UPNEXT_KEY, index=at, row_key=f"{target.id}:{target.placement_id}")
-            screen.topic_tree.select_key(UPNEXT_KEY)
+        target = first[0]
+        # Up next, shown afresh (rows marked done since leave it), on its first row.
+        screen.show_node(UPNEXT_KEY, index=0, row_key=f"{target.id}:{target.placement_id}")
+        screen.topic_tree.select_key(UPNEXT_KEY)
     except (UserError, sqlite3.Error) as exc:
         _report(screen, exc)
         return
     screen.set_focus(screen.item_list)
-    if wrapped:
-        screen.notify("Back to the top of Up next.", timeout=2, markup=False)
 
 
 def _walk_up_next_list(screen: BrowseScreen) -> tuple[int, bool] | None:
@@ -251,21 +242,6 @@ def _walk_up_next_list(screen: BrowseScreen) -> tuple[int, bool] | None:
     return None
 
 
-def _find_nearby(screen: BrowseScreen, resource_id: int) -> int | None:
-    """Index of a row of ``resource_id`` near the cursor in the shown list (after it first)."""
-    source, items = screen.source, screen.item_list
-    if source is None or not items.count:
-        return None
-    here = items.cursor
-    after = range(here + 1, min(items.count, here + FIND_RADIUS + 1))
-    before = range(here, max(here - FIND_RADIUS, 0) - 1, -1)
-    for index in (*after, *before):
-        row = items.row_at(index)
-        if row is not None and source.resource_id(row) == resource_id:
-            return index
-    return None
-
-
 class StudyFeature(Feature):
     """Notes, progress and the reading order in the browse screen."""
 
@@ -273,10 +249,10 @@ class StudyFeature(Feature):
     BINDINGS: ClassVar[list[Binding]] = [
         feature_key("study", "note", "n", "Note", id="study.note",
                     tooltip="Write or edit the note of the selected item (saved as you type)"),
+        feature_key("study", "next", "N", "Next up", id="study.next",
+                    tooltip="What to read now: the first item of Up next (then the next)"),
         feature_key("study", "stats", "p", "Progress", id="study.stats",
                     tooltip="Progress: bars per tier and topic, weekly activity, streak, pace"),
-        feature_key("study", "next", "N", "Next up", id="study.next",
-                    tooltip="Jump to the next item in the Up next reading order"),
     ]
 
     def nodes(self) -> Sequence[SpecialNode]:

@@ -68,18 +68,21 @@ class BrowseScreen(Screen[None]):
     )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide"), (200, "-wider"),
+                              (260, "-widest")]  # (the pane widths: styles.tcss)
 
-    # Footer order: the keys used all day first (the footer cuts at the right on 80 columns);
-    # the Inbox's f and x take the place of the status keys, which its rows do not have.
+    # Footer order: by how often a study session uses them (the footer cuts at the right:
+    # at 80 columns the rare ones drop first); the Inbox's f and x take the place of the
+    # status keys, which its rows do not have.
     BINDINGS: ClassVar[list[BindingType]] = [
         *browse_keys.STATUS_KEYS,
         *FeedsFeature.INBOX_BINDINGS,
-        *browse_keys.LIST_KEYS,
-        *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *browse_keys.OPEN_KEYS,
         *ReviewFeature.BINDINGS,
+        *browse_keys.RARE_KEYS,
+        *FeedsFeature.BINDINGS,
         *LibraryFeature.BINDINGS,
         *UndoFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
@@ -132,6 +135,8 @@ class BrowseScreen(Screen[None]):
             return feature.check_action(self, str(parameters[1]))
         if action in ("cycle_status", "set_status") and self.source is not None:
             return self.source.has_status  # e.g. Inbox rows: the footer leaves room for f/x
+        if action == "status_elsewhere":  # (the same keys, where the above are off)
+            return self.source is not None and not self.source.has_status
         return True
 
     def action_feature(self, name: str, verb: str) -> None:
@@ -237,7 +242,8 @@ class BrowseScreen(Screen[None]):
         source = self.source
         if source is None:
             return
-        self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers)
+        self.tier_tabs.set(self.tier, source.tier_counts(), enabled=source.supports_tiers,
+                           caption=source.caption)
         label = clean_text(source.label, limit=200)
         if (label, self.item_list.count) != self._list_title:
             self._list_title = (label, self.item_list.count)
@@ -327,6 +333,9 @@ class BrowseScreen(Screen[None]):
 
     def action_set_status(self, status: str) -> None:
         browse_keys.change_status(self, status)
+
+    def action_status_elsewhere(self) -> None:
+        browse_keys.status_elsewhere(self)
 
     def action_open_link(self) -> None:
         row = self.item_list.current_row

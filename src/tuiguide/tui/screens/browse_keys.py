@@ -28,6 +28,23 @@ STATUS_KEYS = [
         tooltip="Cycle the status: todo → reading → done",
     ),
     Binding("d", "set_status('done')", "Done", id="status.done", tooltip="Mark done"),
+]
+"""The status keys of every study session (first in the footer)."""
+
+OPEN_KEYS = [
+    Binding(
+        "o,enter", "open_link", "Open", id="link.open",
+        tooltip="Open the link in the browser (http and https only)",
+    ),
+    Binding("question_mark,f1", "help", "Help", id="help", tooltip="This list of keys"),
+    Binding("0", "tier(0)", "All tiers", group=_TIER, id="tier.all", tooltip="Show all tiers"),
+    Binding("1", "tier(1)", "Tier 1", group=_TIER, id="tier.1", tooltip="Show Tier 1 only"),
+    Binding("2", "tier(2)", "Tier 2", group=_TIER, id="tier.2", tooltip="Show Tier 2 only"),
+    Binding("3", "tier(3)", "Tier 3", group=_TIER, id="tier.3", tooltip="Show Tier 3 only"),
+]
+"""Opening, help and the tiers: after the study keys, before the rare ones."""
+
+RARE_KEYS = [
     Binding(
         "s", "set_status('skipped')", "Skip", id="status.skipped",
         tooltip="Mark skipped (leaves the progress count)",
@@ -35,24 +52,13 @@ STATUS_KEYS = [
     Binding(
         "u", "set_status('todo')", "Todo", id="status.todo", tooltip="Back to todo", show=False
     ),
-]
-
-LIST_KEYS = [
-    Binding(
-        "o,enter", "open_link", "Open", id="link.open",
-        tooltip="Open the link in the browser (http and https only)",
-    ),
     Binding(
         "c,y", "copy_link", "Copy", id="link.copy",
         tooltip="Copy the link (system clipboard, else OSC 52)",
     ),
-    Binding("0", "tier(0)", "All tiers", group=_TIER, id="tier.all", tooltip="Show all tiers"),
-    Binding("1", "tier(1)", "Tier 1", group=_TIER, id="tier.1", tooltip="Show Tier 1 only"),
-    Binding("2", "tier(2)", "Tier 2", group=_TIER, id="tier.2", tooltip="Show Tier 2 only"),
-    Binding("3", "tier(3)", "Tier 3", group=_TIER, id="tier.3", tooltip="Show Tier 3 only"),
-    Binding("question_mark,f1", "help", "Help", id="help", tooltip="This list of keys"),
     Binding("q", "quit", "Quit", id="quit"),
 ]
+"""Keys a session uses now and then: the first to drop off a narrow footer."""
 
 HIDDEN_KEYS = [
     Binding("tab", "focus_pane(1)", "Next pane", show=False, id="focus.next"),
@@ -60,7 +66,16 @@ HIDDEN_KEYS = [
     Binding("l", "focus_side(1)", "Pane to the right", show=False, id="focus.right"),
     Binding("h", "focus_side(-1)", "Pane to the left", show=False, id="focus.left"),
     Binding("ctrl+r", "reload", "Reload from the catalogue", show=False, id="reload"),
+    # The status keys again, for rows without a status (the Inbox's): they say what to do
+    # instead of nothing. No description: help and the palette list the keys above.
+    Binding("space,d,s,u", "status_elsewhere", "", show=False, id="status.elsewhere"),
 ]
+
+
+def status_elsewhere(screen: BrowseScreen) -> None:
+    """A status key on a row that has none (an Inbox entry): say what works there."""
+    if screen.source is not None and screen.current_row is not None:
+        screen.notify(screen.source.status_hint, severity="warning", timeout=4, markup=False)
 
 
 def change_status(screen: BrowseScreen, status: str | None) -> None:

@@ -122,6 +122,7 @@ class FeedsScreen(Screen[bool]):
         self.busy = False
         self._stop = threading.Event()
         self._feeds: list[Feed] = []
+        self._input_error = False  # the status line shows a mistake typed in the add box
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -268,11 +269,20 @@ class FeedsScreen(Screen[bool]):
         box.value = ""
         box.add_class("-open")
         box.focus()
+        self._clear_input_error()
 
     def _close_input(self) -> None:
         box = self.query_one("#feeds-add", Input)
         box.remove_class("-open")
         self.table.focus()
+        self._clear_input_error()
+
+    def _clear_input_error(self) -> None:
+        """A complaint about what was typed in the add box goes with the box (escape, or
+        reopening it): it must not read as news about the feeds."""
+        if self._input_error:
+            self._input_error = False
+            self._status("")
 
     @on(Input.Submitted, "#feeds-add")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -281,7 +291,8 @@ class FeedsScreen(Screen[bool]):
         try:
             feeds.check_feed_url(url)
         except UserError as exc:
-            self._status(str(exc), "bold red")
+            self._status(clean_text(str(exc)), "bold red")
+            self._input_error = True
             return
         self._close_input()
         if self.busy:

@@ -35,7 +35,7 @@ class ListSource:
     """A paged, counted list of rows and how to show and act on them.
 
     ``tier`` is the tier tab's filter (None = all tiers); sources that have no tiers set
-    ``supports_tiers = False`` and the tabs are shown dimmed.
+    ``supports_tiers = False`` and a ``caption`` that the tabs' line shows instead.
     """
 
     key: str = "source"
@@ -43,6 +43,10 @@ class ListSource:
     supports_tiers: bool = True
     has_status: bool = True
     """False when no row has a reading status: the status keys are hidden (footer) and off."""
+    caption: str = "All tiers"
+    """Shown where the tier tabs go when the list has no tiers (``supports_tiers = False``)."""
+    status_hint: str = "This row has no reading status."
+    """What a status key says on such a row: what to do instead."""
     empty_message: str = "Nothing here."
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:

@@ -23,6 +23,7 @@ from tuiguide.tui.widgets.render import fit, safe
 
 INBOX_KEY = "special:inbox"
 NEW_GLYPH = "✦"
+FEED_MAX = 18
 
 
 class InboxSource(ListSource):
@@ -33,6 +34,9 @@ class InboxSource(ListSource):
     supports_tiers = False
     has_status = False
     empty_message = "The Inbox is empty. Press r to fetch new posts from your feeds."
+    caption = "Newest first · f file into the guide · x dismiss"
+    status_hint = ("This is a feed entry, not yet in the guide: press f to file it first "
+                   "(then d, s and space work), or x to dismiss it.")
 
     def __init__(self, catalogue: Catalogue, tier: int | None = None) -> None:
         super().__init__(catalogue, None)
@@ -49,18 +53,20 @@ class InboxSource(ListSource):
     def render_row(self, row: InboxEntry, width: int) -> Text:
         """`` ✦ title ........ feed  2025-02-24 `` in exactly ``width`` cells."""
         date = Text(row.date, style="dim")
-        # " " glyph " " title ["  " feed] "  " date " " -- the feed column only when wide.
+        # " " glyph " " title ["  " feed] "  " date " " -- the feed column only when wide,
+        # right-aligned like a guide row's author: the title takes what the name leaves.
         rest = max(width - 6 - date.cell_len, 0)
-        feed_width = min(18, (rest - 2) // 3) if rest >= 38 else 0
-        title_width = rest - feed_width - 2 if feed_width else rest
+        feed = render.side_column(safe(row.feed_name, limit=200, style="dim"),
+                                  min(FEED_MAX, render.author_room(rest)))
+        title_width = rest - feed.cell_len - 2 if feed.cell_len else rest
         line = Text(" ")
         line.append(NEW_GLYPH, style="bold cyan")
         line.append(" ")
         title = safe(row.title, limit=500, style="" if row.link else "italic")
         line.append_text(fit(title, title_width))
-        if feed_width:
+        if feed.cell_len:
             line.append("  ")
-            line.append_text(fit(safe(row.feed_name, limit=200, style="dim"), feed_width))
+            line.append_text(feed)
         line.append("  ")
         line.append_text(date)
         line.append(" ")

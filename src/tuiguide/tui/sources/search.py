@@ -211,37 +211,59 @@ class ItemSearchSource(_Results, ItemSource):
         return search_detail(row, self.terms, show_guide=self.show_guide)
 
 
+SNIPPET_MIN = 12
+"""Cells below which a result row has no room for the words around a match."""
+
+
 def search_row(item: Item, terms: Sequence[Term], width: int) -> Text:
-    """A result row laid out like the browse list's (``glyph title ... author  T1``), the
-    matched words highlighted; when only the description or note matched, the author column
-    shows the words around the match instead."""
+    """A result row laid out like the browse list's (``glyph title ✎ ... author  T1``), the
+    matched words highlighted. When only the description or note matched, the words around
+    the match get their own column between the title and the author (in italics), so they
+    never read as the author, and the author is kept."""
     glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
     tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
     rest = max(width - 6 - tier.cell_len, 0)
-    side_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
-    title_width = rest - side_width - 2 if side_width else rest
-    title = mark(item.title, terms, field_name="title", limit=500)
+    marked_author = mark(item.author, terms, field_name="author", limit=200)
+    author = render.side_column(marked_text(marked_author, MATCH_STYLE, "dim"), render.author_room(rest))
+    room = rest - author.cell_len - 2 if author.cell_len else rest
+    marked_title = mark(item.title, terms, field_name="title", limit=500)
+    title = marked_text(marked_title, MATCH_STYLE, TITLE_STYLES.get(item.status, ""))
+    markers = render.row_markers(item)
+    found = None
+    if not marked_title.spans and not marked_author.spans:
+        found = _snippet(item, terms, room)
     row = Text(" ")
     row.append_text(glyph)
     row.append(" ")
-    row.append_text(fit(marked_text(title, MATCH_STYLE, TITLE_STYLES.get(item.status, "")), title_width))
-    if side_width:
+    if found is not None:
+        # The title keeps at least half the room (all it needs, when short); the snippet
+        # has the rest.
+        wanted = title.cell_len + (markers.cell_len + 1 if markers.cell_len else 0)
+        title_width = max(min(wanted, room - SNIPPET_MIN - 2), room // 2)
+        row.append_text(render.titled(title, markers, title_width))
         row.append("  ")
-        row.append_text(fit(_side_column(item, terms, title, side_width), side_width))
+        row.append_text(fit(found, room - title_width - 2))
+    else:
+        row.append_text(render.titled(title, markers, room))
+    if author.cell_len:
+        row.append("  ")
+        row.append_text(author)
     row.append("  ")
     row.append_text(tier)
     row.append(" ")
     return fit(row, width)
 
 
-def _side_column(item: Item, terms: Sequence[Term], title: Marked, width: int) -> Text:
-    author = mark(item.author, terms, field_name="author", limit=200)
-    if not title.spans and not author.spans:
-        for name in ("description", "note"):
-            found = snippet(getattr(item, name), terms, max(width, 12), name)
-            if found is not None:
-                return marked_text(found, MATCH_STYLE, "italic dim")
-    return marked_text(author, MATCH_STYLE, "dim")
+def _snippet(item: Item, terms: Sequence[Term], room: int) -> Text | None:
+    """The words around the first description (else note) match, when the row has room."""
+    width = room - room // 2 - 2
+    if width < SNIPPET_MIN:
+        return None
+    for name in ("description", "note"):
+        found = snippet(getattr(item, name), terms, width, name)
+        if found is not None:
+            return marked_text(found, MATCH_STYLE, "italic")
+    return None
 
 
 def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True) -> RenderableType:
@@ -282,6 +304,7 @@ class EntrySearchSource(_Results, InboxSource):
     filed or dismissed with its keys), the matched words highlighted."""
 
     key = SEARCH_KEY
+    caption = "Best match first · f file into the guide · x dismiss"
 
     def __init__(
         self, catalogue: Catalogue, text: str, tier: int | None = None, *,

@@ -13,6 +13,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual, visualize
 
+from tuiguide.tui.widgets.render import ByHeight
+
 
 class DetailPane(ScrollView, can_focus=True):
     """Shows a renderable built by the list's source (never a markup string).
@@ -78,7 +80,10 @@ class DetailPane(ScrollView, can_focus=True):
 
     def _render_strips(self, width: int) -> list[Strip]:
         """The entry's lines at ``width``, then blank lines to the pane's height."""
-        visual = visualize(self, self._renderable, markup=False)
+        renderable = self._renderable
+        if isinstance(renderable, ByHeight):  # (a note goes first in a short pane)
+            renderable = renderable.pick(self.scrollable_content_region.height)
+        visual = visualize(self, renderable, markup=False)
         strips = Visual.to_strips(self, visual, width, None, self.visual_style, pad=True)
         blank = Strip.blank(width, self.visual_style.rich_style)
         return strips + [blank] * (self.scrollable_content_region.height - len(strips))

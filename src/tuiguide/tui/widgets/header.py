@@ -9,7 +9,8 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tuiguide.core.models import Counts
-from tuiguide.tui.widgets.render import percent_text, progress_bar, safe
+from tuiguide.core.study.stats import percent_text
+from tuiguide.tui.widgets.render import progress_bar, safe
 
 
 class GuideHeader(Widget):

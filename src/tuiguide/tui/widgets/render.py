@@ -8,7 +8,7 @@ it is shown literally and no control character reaches the terminal.
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.text import Text
 
@@ -46,9 +46,11 @@ def date_of(timestamp: str | None) -> str:
 
 def fit(text: Text, width: int) -> Text:
     """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
+    if width <= 0:
+        return Text()  # (Rich's truncate to 0 cells keeps the text)
     text = text.copy()
     text.no_wrap = True
-    text.truncate(max(width, 0), overflow="ellipsis", pad=True)
+    text.truncate(width, overflow="ellipsis", pad=True)
     return text
 
 
@@ -60,26 +62,68 @@ def tag_marker(item: Item) -> Text:
     return Text("#" + clean_text(item.tags[0])[:10] + more, style="magenta")
 
 
+AUTHOR_MAX = 24
+"""The author column's widest (a long author is cut; the title takes what an author leaves)."""
+NOTE_MARKER = "✎"
+
+
+def row_markers(item: Item) -> Text:
+    """The glyphs after a row's title that flag what the item holds beyond its title: the
+    one place list rows get their markers. Each marker is one glyph (one cell) appended
+    on its own line below; the rows (guide lists, search results) leave room for them."""
+    markers = Text()
+    if item.note.strip():
+        markers.append(NOTE_MARKER, style="cyan")
+    tags = tag_marker(item)
+    if tags.cell_len:
+        if markers.cell_len:
+            markers.append(" ")
+        markers.append_text(tags)
+    return markers
+
+
+def author_room(rest: int) -> int:
+    """The author column's widest at ``rest`` cells for title and author (0: no column)."""
+    return min(AUTHOR_MAX, (rest - 2) // 4) if rest >= 38 else 0
+
+
+def titled(title: Text, markers: Text, width: int) -> Text:
+    """``title`` with its markers after it, in exactly ``width`` cells (the title is cut,
+    never the markers, unless the width is too small for both)."""
+    if not markers.cell_len or width < markers.cell_len + 6:
+        return fit(title, width)
+    out = fit(title, width - markers.cell_len - 1)
+    out.rstrip()
+    out.append(" ")
+    out.append_text(markers)
+    return fit(out, width)
+
+
+def side_column(side: Text, room: int) -> Text:
+    """``side`` (an author, a feed's name) cut to ``room`` cells; as wide as it is, so the
+    title before it takes what a short author leaves (the column is right-aligned)."""
+    return fit(side, min(side.cell_len, room))
+
+
 def item_row(item: Item, width: int) -> Text:
-    """One list row: ``glyph  title ........ author  T1`` in exactly ``width`` cells."""
+    """One list row: ``glyph  title ✎ ........ author  T1`` in exactly ``width`` cells.
+
+    The title takes all the width the author leaves: the author is right-aligned against
+    the tier and at most :data:`AUTHOR_MAX` cells (a third of the row when narrow)."""
     glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
     tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
     # " " glyph " " title ["  " author] "  " tier " " -- the author column only when wide.
     rest = max(width - 6 - tier.cell_len, 0)
-    author_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
-    title_width = rest - author_width - 2 if author_width else rest
+    author = side_column(safe(item.author or "", limit=200, style="dim"), author_room(rest))
+    title_width = rest - author.cell_len - 2 if author.cell_len else rest
     title = safe(item.title, limit=500, style=TITLE_STYLES.get(item.status, ""))
-    marker = tag_marker(item) if title_width >= 24 else Text()
     row = Text(" ")
     row.append_text(glyph)
     row.append(" ")
-    row.append_text(fit(title, title_width - (marker.cell_len + 1 if marker else 0)))
-    if marker:
-        row.append(" ")
-        row.append_text(marker)
-    if author_width:
+    row.append_text(titled(title, row_markers(item), title_width))
+    if author.cell_len:
         row.append("  ")
-        row.append_text(fit(safe(item.author or "", limit=200, style="dim"), author_width))
+        row.append_text(author)
     row.append("  ")
     row.append_text(tier)
     row.append(" ")
@@ -129,7 +173,38 @@ def note_detail(note: str) -> list[RenderableType]:
     return [note_markdown(note[:NOTE_DETAIL_CHARS]), more]
 
 
+SHORT_PANE = 12
+"""A detail pane fewer lines high than this is short (80x24 gives it 7): a note goes first."""
+
+
+class ByHeight:
+    """Two layouts of one entry: the detail pane shows ``short`` when it is fewer than
+    ``below`` lines high (elsewhere, e.g. printed, it is ``tall``)."""
+
+    def __init__(self, tall: RenderableType, short: RenderableType, below: int = SHORT_PANE) -> None:
+        self.tall, self.short, self.below = tall, short, below
+
+    def pick(self, height: int) -> RenderableType:
+        return self.short if 0 < height < self.below else self.tall
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.tall
+
+
 def item_detail(
+    item: Item, *, show_guide: bool = True, note_first: bool = False
+) -> RenderableType:
+    """The detail pane's entry for ``item``; with a note, in a short pane (80x24) the note
+    comes first, so it is not below the fold (see :func:`item_entry`)."""
+    if note_first or not item.note.strip():
+        return item_entry(item, show_guide=show_guide, note_first=note_first)
+    return ByHeight(
+        item_entry(item, show_guide=show_guide),
+        item_entry(item, show_guide=show_guide, note_first=True),
+    )
+
+
+def item_entry(
     item: Item, *, show_guide: bool = True, note_first: bool = False
 ) -> RenderableType:
     """Everything the detail pane shows about one item. ``note_first`` (the Notes list,
@@ -163,16 +238,6 @@ def item_detail(
         return Group(head, *note, Text(), about, *description)
     head = Text.assemble(title, "\n", about, "\n", status_line(item))
     return Group(head, *description, *([Text(), *note] if note else []))
-
-
-def percent_text(done: int, total: int) -> str:
-    """``12%``; one decimal under 10% so the first items read show as progress."""
-    if not total:
-        return "0%"
-    value = 100.0 * done / total
-    if 0 < value < 0.1:
-        return "<0.1%"
-    return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
 
 
 def counts_badge(done: int, total: int) -> str:

@@ -48,17 +48,26 @@ class TierTabs(Widget):
         self.tier: int | None = None
         self.counts: dict[int | None, int] | None = None
         self.enabled = True
+        self.caption = ""
         self._spans: list[tuple[int, int, int | None]] = []
 
-    def set(self, tier: int | None, counts: dict[int | None, int] | None, *, enabled: bool = True) -> None:
-        if (tier, counts, enabled) == (self.tier, self.counts, self.enabled):
+    def set(
+        self, tier: int | None, counts: dict[int | None, int] | None, *, enabled: bool = True,
+        caption: str = "",
+    ) -> None:
+        """Show the tabs; a list without tiers (``enabled=False``: the Inbox, Notes) shows
+        ``caption`` in their place, not tabs that would mean nothing there."""
+        if (tier, counts, enabled, caption) == (self.tier, self.counts, self.enabled, self.caption):
             return  # (unchanged: no redraw)
-        self.tier, self.counts, self.enabled = tier, counts, enabled
+        self.tier, self.counts, self.enabled, self.caption = tier, counts, enabled, caption
         self.refresh()
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         self._spans = []
+        if not self.enabled:
+            text.append(f" {self.caption}", style=self.get_component_rich_style("tier-tabs--muted"))
+            return text
         compact = self.size.width and self.size.width < 44
         for tier in TIERS:
             if text.cell_len:
