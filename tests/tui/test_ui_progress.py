@@ -32,7 +32,8 @@ async def test_progress_screen_uses_the_width_and_agrees_with_the_header(tmp_pat
         lines = screen_lines(app)
         overall = next(line for line in lines if line.lstrip().startswith("Overall"))
         assert "1/21" in overall and "4.8%" in overall  # the header's rule, not "5%"
-        assert overall.rstrip().endswith("—")  # one day of activity: no ETA yet
+        # One day of activity: no ETA yet (the row's last cell, before the column beside it).
+        assert overall.split("Topic")[0].rstrip().endswith("—")
         # The topics sit beside the progress: the screen's width is used.
         assert any("Streak" in line and "Topic" in line for line in lines)
         # A topic with nothing done still draws its bar's track.

@@ -238,7 +238,7 @@ class FeedsFeature(Feature):
         _key("file", "f", "File", id="inbox.file",
              tooltip="File the Inbox entry into the guide (topic and tier suggested)"),
         _key("dismiss", "x", "Dismiss", id="inbox.dismiss",
-             tooltip="Dismiss the Inbox entry (it never comes back)"),
+             tooltip="Dismiss the Inbox entry (a refresh never brings it back; ctrl+z does)"),
     ]
     """The keys for the Inbox's rows (the screen shows them where the status keys go)."""
     BINDINGS: ClassVar[list[Binding]] = [

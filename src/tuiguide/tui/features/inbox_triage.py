@@ -108,7 +108,7 @@ def dismiss_current(screen: BrowseScreen) -> None:
         return
     screen.notify(
         f"Dismissed “{clean_text(entry.title, limit=60)}” "
-        f"(tuiguide dismiss --undo {entry.id} brings it back)",
+        "(ctrl+z brings it back)",
         markup=False,
         timeout=3,
     )
