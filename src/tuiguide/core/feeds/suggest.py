@@ -3,9 +3,9 @@
 No network and no model download: the resources already placed in a guide are the
 training set. Each one becomes a sparse TF-IDF vector over several kinds of evidence:
 
-* words and word pairs of its title (counted twice) and description;
-* character 4-grams of its title (catches ``FlashAttention`` vs ``attention``, ``kernels``
-  vs ``kernel``);
+* words and word pairs of its title and description;
+* optionally character 4-grams of its title (``Config.chars``; off by default: they did not
+  help on resources held out of the tuning, and made building slower);
 * the author or publisher, the web host and, for code hosts, the owner (``github.com/vllm``);
 * words from the URL path.
 
