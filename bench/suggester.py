@@ -9,7 +9,8 @@ Leave-one-out: each resource in turn is taken out, the suggester is trained on t
 and URL. Top-1 counts the best topic being one the resource sits in; top-3 counts any of
 the three offered in the filing dialog. The plain TF-IDF nearest-centroid baseline (word
 tokens of title and description, raw counts, cosine to each topic's mean vector) runs on
-the same folds for comparison.
+the same folds for comparison. Tier: how often the tier the model gives for the resource's
+own topic is the tier it has there.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         scores = evaluate_bundled(every=args.every)
     elapsed = time.perf_counter() - started
     width = max(len(s.method) for s in scores)
-    print(f"{'method':<{width}}  {'top1':>6}  {'top3':>6}")
+    print(f"{'method':<{width}}  {'top1':>6}  {'top3':>6}  {'tier':>6}")
     for s in scores:
         method, top1, top3 = s.as_row()
-        print(f"{method:<{width}}  {top1:>6}  {top3:>6}")
+        print(f"{method:<{width}}  {top1:>6}  {top3:>6}  {100 * s.tier:>5.1f}%")
     n = scores[0].n if scores else 0
     print(f"\nleave-one-out over {n} resources, {elapsed:.1f} s")
     return 0

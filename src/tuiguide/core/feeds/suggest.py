@@ -3,16 +3,16 @@
 No network and no model download: the resources already placed in a guide are the
 training set. Each one becomes a sparse TF-IDF vector over several kinds of evidence:
 
-* words and word pairs of its title (counted twice) and description;
-* character 4-grams of its title (catches ``FlashAttention`` vs ``attention``, ``kernels``
-  vs ``kernel``);
+* words and word pairs of its title and description;
+* optionally character 4-grams of its title (``Config.chars``; off by default: they did not
+  help on resources held out of the tuning, and made building slower);
 * the author or publisher, the web host and, for code hosts, the owner (``github.com/vllm``);
 * words from the URL path.
 
-A new link's topics are ranked by a blend of two scores: cosine similarity to each topic's
-centroid (robust for small topics) and a k-nearest-neighbour vote (precise when a close
-sibling exists). The tier is the similarity-weighted vote of its neighbours in that topic,
-else the topic's most common tier (the model: :mod:`tuiguide.core.feeds.topic_model`).
+A new link's topics are ranked by a blend of cosine similarity to each topic's centroid
+(weights favour terms found in few topics) and a k-nearest-neighbour vote. The tier comes
+from the topic's own tier mix and the link's likeness to the guide's resources of each tier
+(the model: :mod:`tuiguide.core.feeds.topic_model`).
 :func:`evaluate` measures it by leave-one-out over a guide, next to a plain TF-IDF
 nearest-centroid baseline.
 """
@@ -49,9 +49,9 @@ def guide_docs(cat: Catalogue, guide_id: int | None = None) -> list[Doc]:
         if rid in docs:
             d = docs[rid]
             if topic_id not in d.topics:
-                docs[rid] = replace(d, topics=(*d.topics, topic_id))
+                docs[rid] = replace(d, topics=(*d.topics, topic_id), tiers=(*d.tiers, tier))
             continue
-        docs[rid] = Doc(title, description or "", author, link, (topic_id,), tier, rid)
+        docs[rid] = Doc(title, description or "", author, link, (topic_id,), tier, rid, (tier,))
     return list(docs.values())
 
 
@@ -128,6 +128,7 @@ class Score:
     top1: float
     top3: float
     n: int
+    tier: float = 0.0  # share given the right tier when filed into one of its own topics
 
     def as_row(self) -> tuple[str, str, str]:
         return self.method, f"{100 * self.top1:.1f}%", f"{100 * self.top3:.1f}%"
@@ -142,7 +143,7 @@ def leave_one_out(docs: Sequence[Doc], cfg: Config, method: str,
     """
     raw = [features(d, cfg) for d in docs]
     tfs = [tf_weights(f, cfg.sublinear) for f in raw]
-    hits1 = hits3 = tried = 0
+    hits1 = hits3 = tier_hits = tried = 0
     for i, doc in enumerate(docs):
         if i % every:
             continue
@@ -153,8 +154,10 @@ def leave_one_out(docs: Sequence[Doc], cfg: Config, method: str,
         tried += 1
         hits1 += bool(top) and top[0] in doc.topics
         hits3 += any(t in doc.topics for t in top)
+        topic = doc.topics[0]
+        tier_hits += model.tier_for(model.vector(raw[i]), topic) == doc.tier_in(topic)
     n = tried or 1
-    return Score(method, hits1 / n, hits3 / n, tried)
+    return Score(method, hits1 / n, hits3 / n, tried, tier_hits / n)
 
 
 BASELINE_NAME = "tf-idf nearest centroid (baseline)"

@@ -1,6 +1,13 @@
 """The topic model behind the suggester: sparse TF-IDF vectors over several kinds of evidence
 about a link, scored against each topic's centroid and its nearest placed neighbours.
 
+A term's weight is its IDF over resources times a softened IDF over topics, so a word found
+in one topic (``speculative``) outweighs one spread over many (``decoding``); each centroid
+has the other topics' mean partly taken off (Rocchio); the nearest resources' vote keeps a
+tiny topic whose title shares a word from outranking the topic where the neighbours sit.
+The tier comes from the topic's own tier mix, the closest resources of that topic and how
+the link reads against each tier across the guide (:meth:`Model.tier_for`).
+
 Pure computation over :class:`Doc` records (no catalogue, no network): :mod:`suggest` feeds
 it what is placed in the guide, and measures it.
 """
@@ -40,6 +47,13 @@ class Doc:
     topics: tuple[int, ...] = ()
     tier: int | None = None
     key: int | None = None
+    tiers: tuple[int | None, ...] = ()  # the tier in each of ``topics`` (else ``tier`` in all)
+
+    def tier_in(self, topic: int) -> int | None:
+        """Its tier where it sits in ``topic`` (a resource in two topics may differ)."""
+        if topic in self.topics and len(self.tiers) == len(self.topics):
+            return self.tiers[self.topics.index(topic)]
+        return self.tier
 
 
 @dataclass(frozen=True)
@@ -49,25 +63,30 @@ class Config:
     words: float = 1.0
     title_boost: float = 0.75
     bigrams: float = 0.6
-    chars: float = 0.25
+    chars: float = 0.0  # title 4-grams: off, no held-out gain and much slower to build
     author: float = 1.0
     host: float = 0.5
     owner: float = 0.8
-    path: float = 0.3
+    path: float = 0.6
     topic_titles: float = 0.1  # each topic's own title, mixed into its centroid
-    shrink: float = 0.5  # topics with few resources score lower: n / (n + shrink)
-    centroid: float = 1.0  # share of the centroid score in the blend (rest: kNN)
-    k: int = 7
+    shrink: float = 1.0  # topics with few resources score lower: n / (n + shrink)
+    centroid: float = 0.85  # share of the centroid score in the blend (rest: kNN vote)
+    k: int = 4
     knn_power: float = 1.0
     stem: bool = True
     sublinear: bool = True
     plain: bool = False  # the baseline's tokens: every \w+ run, no stopwords or stemming
+    icf: float = 0.5  # IDF times (topic-level IDF) ** icf: words of one topic weigh more
+    rocchio: float = 0.5  # a topic's centroid minus this share of the other topics' mean
+    tier_alpha: float = 0.5  # pseudo-resources of the guide's tier mix added to a topic's
+    tier_local: float = 3.0  # weight of the topic's closest resources' tiers
+    tier_words: float = 4.0  # weight of the similarity to each tier across the guide
 
 
 BASELINE = Config(
     words=1.0, title_boost=1.0, bigrams=0.0, chars=0.0, author=0.0, host=0.0, owner=0.0,
     path=0.0, topic_titles=0.0, shrink=0.0, centroid=1.0, stem=False, sublinear=False,
-    plain=True,
+    plain=True, icf=0.0, rocchio=0.0,
 )
 
 
@@ -194,6 +213,7 @@ class Model:
     centroids: dict[int, dict[str, float]] = field(default_factory=dict)
     sizes: Counter[int] = field(default_factory=Counter)
     tiers: dict[int, Counter[int | None]] = field(default_factory=dict)
+    tier_centroids: dict[int, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def train(
@@ -212,8 +232,17 @@ class Model:
             df.update(weights.keys())
         n = len(docs)
         idf = {k: math.log((1 + n) / (1 + v)) + 1.0 for k, v in df.items()}
+        if cfg.icf:
+            spread: dict[str, set[int]] = defaultdict(set)
+            for doc, weights in zip(docs, tfs, strict=True):
+                for k in weights:
+                    spread[k].update(doc.topics)
+            n_topics = len({t for d in docs for t in d.topics})
+            idf = {k: v * (math.log((1 + n_topics) / (1 + len(spread[k]))) + 1.0) ** cfg.icf
+                   for k, v in idf.items()}
         model = cls(cfg, n, idf)
         sums: dict[int, dict[str, float]] = defaultdict(dict)
+        tier_sums: dict[int, dict[str, float]] = defaultdict(dict)
         for doc, weights in zip(docs, tfs, strict=True):
             vec = model.weigh(weights)
             model.docs.append((doc, vec))
@@ -222,7 +251,23 @@ class Model:
                 for k, v in vec.items():
                     acc[k] = acc.get(k, 0.0) + v
                 model.sizes[topic] += 1
-                model.tiers.setdefault(topic, Counter())[doc.tier] += 1
+                tier = doc.tier_in(topic)
+                model.tiers.setdefault(topic, Counter())[tier] += 1
+                if tier is not None:
+                    tier_acc = tier_sums[tier]
+                    for k, v in vec.items():
+                        tier_acc[k] = tier_acc.get(k, 0.0) + v
+        if cfg.rocchio:
+            total: dict[str, float] = defaultdict(float)
+            for acc in sums.values():
+                for k, v in acc.items():
+                    total[k] += v
+            n_all = sum(model.sizes.values())
+            for topic, acc in list(sums.items()):
+                n_in, n_out = model.sizes[topic], max(1, n_all - model.sizes[topic])
+                beta = cfg.rocchio
+                sums[topic] = {k: w for k, v in acc.items()
+                               if (w := v / n_in - beta * (total[k] - v) / n_out) > 0}
         for topic, acc in sums.items():
             centroid = _normalise(acc)
             title = (topic_titles or {}).get(topic)
@@ -232,6 +277,7 @@ class Model:
                     centroid[k] = centroid.get(k, 0.0) + cfg.topic_titles * v
                 centroid = _normalise(centroid)
             model.centroids[topic] = centroid
+        model.tier_centroids = {tier: _normalise(acc) for tier, acc in tier_sums.items()}
         return model
 
     def weigh(self, tf: dict[str, float]) -> dict[str, float]:
@@ -262,15 +308,41 @@ class Model:
         return out
 
     def tier_for(self, vec: dict[str, float], topic: int) -> int | None:
-        """The tier of the closest resources in ``topic``, else its most common tier."""
-        votes: dict[int | None, float] = defaultdict(float)
+        """The likeliest tier in ``topic``: the topic's own tier mix (smoothed a little toward
+        the guide's), weighed by how much the link reads like each tier across the guide and
+        like the topic's resources of that tier. A tier the topic lacks stays unlikely."""
+        counts = self.tiers.get(topic)
+        if not counts:
+            return None
+        cfg = self.cfg
+        known = [t for t in counts if t is not None]
+        if not known:
+            return None
+        overall: Counter[int] = Counter()
+        for c in self.tiers.values():
+            for t, k in c.items():
+                if t is not None:
+                    overall[t] += k
+        total = sum(overall.values()) or 1
+        n = sum(counts[t] for t in known)
+        local: dict[int, float] = defaultdict(float)
         for d, v in self.docs:
-            if topic in d.topics:
-                votes[d.tier] += _dot(vec, v) ** 2
-        counts = self.tiers.get(topic, Counter())
-        if votes and max(votes.values()) > 0.01:
-            return max(votes, key=lambda tier: (votes[tier], counts.get(tier, 0)))
-        return counts.most_common(1)[0][0] if counts else None
+            if topic in d.topics and (t := d.tier_in(topic)) is not None:
+                local[t] += _dot(vec, v) ** 2
+        local_sum = sum(local.values())
+        best: tuple[float, int] | None = None
+        for tier in sorted(overall):
+            prior = (counts.get(tier, 0) + cfg.tier_alpha * overall[tier] / total) / (
+                n + cfg.tier_alpha)
+            score = math.log(prior)
+            if local_sum > 0:
+                score += cfg.tier_local * local[tier] / local_sum
+            centroid = self.tier_centroids.get(tier)
+            if centroid:
+                score += cfg.tier_words * _dot(vec, centroid)
+            if best is None or score > best[0]:
+                best = (score, tier)
+        return best[1] if best else None
 
     def suggest(self, doc: Doc, n: int = 3) -> list[Suggestion]:
         feats = features(doc, self.cfg)
