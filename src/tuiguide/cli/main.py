@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from tuiguide import __version__
-from tuiguide.cli import app, backup, feeds, guide, search, study
+from tuiguide.cli import app, backup, feeds, guide, reader, search, study
 from tuiguide.cli.common import EXIT_USER_ERROR, Context
 from tuiguide.core.text.sanitize import clean_text
 
@@ -97,6 +97,9 @@ COMMANDS: tuple[click.Command, ...] = (
     feeds.inbox_cmd,
     feeds.file_cmd,
     feeds.dismiss_cmd,
+    reader.read_cmd,
+    reader.fetch_cmd,
+    reader.links_cmd,
 )
 """Every command of ``tuiguide``, as ``--help`` lists them (alphabetically)."""
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tuiguide.core.articles import store
-from tuiguide.core.articles.store import Target
+from tuiguide.core.articles.store import StoredArticle, Target
+from tuiguide.core.errors import UserError
 from tuiguide.core.feeds.fetch import (
     MB,
     USER_AGENT,
@@ -28,6 +29,7 @@ from tuiguide.core.feeds.fetch import (
     fetch_in_background,
 )
 from tuiguide.core.reader import ExtractError, Extractor
+from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -160,3 +162,23 @@ def _store_one(cat: Catalogue, ext: Extractor, target: Target, result: FetchResu
                          last_modified=result.last_modified, now=now)
     return replace(done, result="fetched" if changed else "unchanged")
 
+
+
+def read_article(cat: Catalogue, target: Target, *, refresh: bool = False,
+                 settings: FetchSettings | None = None, extractor: Extractor | None = None,
+                 ) -> StoredArticle:
+    """The stored text of ``target``, fetched first when none is stored (or ``refresh``).
+
+    Raises :class:`UserError` (one line naming the link) when it cannot be fetched; a text
+    stored before stays readable whatever the network does.
+    """
+    stored = store.get(cat, target.url)
+    if stored is not None and not refresh:
+        return stored
+    summary = fetch_articles(cat, [target], settings=settings, extractor=extractor)
+    stored = store.get(cat, target.url)
+    if stored is not None:
+        return stored
+    error = summary.outcomes[0].error if summary.outcomes else "nothing came back"
+    raise UserError(f"{clean_text(target.link)}: {error}; the text is not stored yet "
+                    "(try again when the network is back, or open it in a browser)")
