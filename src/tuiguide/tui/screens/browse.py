@@ -32,6 +32,7 @@ from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui import warmup
 from tuiguide.tui.features.base import Feature
 from tuiguide.tui.features.feeds import FeedsFeature
+from tuiguide.tui.features.reader import ReaderFeature
 from tuiguide.tui.features.search import SearchFeature
 from tuiguide.tui.features.study import StudyFeature
 from tuiguide.tui.screens import browse_keys, browse_state
@@ -60,7 +61,8 @@ walk through the tree that passes the Inbox. The keys themselves apply at once."
 class BrowseScreen(Screen[None]):
     """Browse a catalogue; reopens at the node, tier and row the user left."""
 
-    FEATURES: ClassVar[tuple[type[Feature], ...]] = (StudyFeature, FeedsFeature, SearchFeature)
+    FEATURES: ClassVar[tuple[type[Feature], ...]] = (
+        StudyFeature, FeedsFeature, SearchFeature, ReaderFeature)
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
@@ -74,6 +76,7 @@ class BrowseScreen(Screen[None]):
         *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
+        *ReaderFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
 
