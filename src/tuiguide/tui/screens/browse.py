@@ -73,10 +73,10 @@ class BrowseScreen(Screen[None]):
         *browse_keys.STATUS_KEYS,
         *FeedsFeature.INBOX_BINDINGS,
         *browse_keys.LIST_KEYS,
+        *ReaderFeature.BINDINGS,
         *FeedsFeature.BINDINGS,
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
-        *ReaderFeature.BINDINGS,
         *browse_keys.HIDDEN_KEYS,
     ]
 

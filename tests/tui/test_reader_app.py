@@ -1,0 +1,105 @@
+"""The reader in the real app (make_app, Pilot at a fixed size, a real catalogue file, a
+real HTTP server on 127.0.0.1): v shows the page with its facts, the note beside it saves as
+one types, / finds in the page, the text reads again with the server stopped, and a dead
+link says so and offers its archived copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from feeds_support import FeedServer
+from reader_support import running_site, site_catalogue
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import TuiguideApp, make_app
+from tuiguide.tui.commands import key_commands
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.screens.reader import ReaderScreen
+from ui_support import screen_text
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
+    yield from running_site(monkeypatch)
+
+
+@pytest.fixture
+def db(tmp_path: Path, server: FeedServer) -> Path:
+    path = tmp_path / "app.db"
+    site_catalogue(path, server).close()
+    return path
+
+
+async def wait_for(pilot, app: TuiguideApp, text: str, seconds: float = 30) -> str:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds * 10)):
+        await pilot.pause(0.1)
+        shown = screen_text(app)
+        if text in shown:
+            return shown
+    raise AssertionError(f"{text!r} never shown:\n{screen_text(app)}")
+
+
+async def open_row(pilot, app: TuiguideApp, title: str) -> None:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    await pilot.press("l")
+    for _ in range(20):
+        row = screen.item_list.current_row
+        if row is not None and row.title == title:
+            break
+        await pilot.press("j")
+    await pilot.press("v")
+
+
+async def test_v_reads_the_page_with_the_note_beside_it(db: Path, server: FeedServer) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(pilot, app, "Blog post")
+        shown = await wait_for(pilot, app, "Measuring memory")
+        assert isinstance(app.screen, ReaderScreen)
+        assert "Tuning the KV cache" in shown
+        assert "Inference Notes · Ada Lovelace · 2024-03-05 · 1 min read" in shown
+        assert "def cache_bytes(layers, heads, dim, tokens):" in shown
+        assert "SCRIPTTEXT" not in shown and "Note (tab to write)" in shown
+        footer = shown.splitlines()[-1]
+        assert "/ Find" in footer and "o Open link" in footer and "c Copy link" in footer
+        await pilot.press("slash", *"premature", "enter")
+        shown = await wait_for(pilot, app, "Premature optimisation is the root")
+        await pilot.press("escape", "tab", *"paged blocks", "escape")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, BrowseScreen)
+    with Catalogue.open(db, seed=False) as cat:
+        assert cat.note(1) == "paged blocks"
+    server.stop()
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_row(pilot, app, "Blog post")
+        shown = await wait_for(pilot, app, "Measuring memory")
+        area = app.screen.query_one("#note-text", TextArea)
+        assert area.text == "paged blocks"
+
+
+async def test_a_dead_link_says_so_and_offers_the_archive(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        await app.push_screen(ReaderScreen(browse.catalogue, browse.catalogue.require_item(7)))
+        shown = await wait_for(pilot, app, "Not available offline")
+        assert "HTTP 404" in shown and "DEAD LINK" in shown
+        assert "w Open archived" in shown.splitlines()[-1]
+
+
+async def test_v_is_in_the_help_and_the_palette(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        names = {c.description for c in key_commands(app.screen)}
+        assert {"Read", "Fetch all offline"} <= names
+        assert "v Read" in screen_text(app).splitlines()[-1]
