@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from feeds_support import FeedServer
 from reader_support import running_site, site_catalogue
 
