@@ -67,7 +67,7 @@ class ReaderScreen(NoteEditor):
                 yield Static(self._status_text(), id="note-status")
         yield Footer(compact=True)
 
-    def on_mount(self, event: events.Mount) -> None:
+    def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # the note editor's own focuses the note: the text comes first
         self.query_one("#article-scroll").focus()
 
