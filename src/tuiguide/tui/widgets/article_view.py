@@ -57,7 +57,7 @@ class ArticleView(Vertical):
         self._match = -1
 
     def compose(self) -> ComposeResult:
-        yield Static(self._head(), id="article-head")
+        yield Static(self.head_text(), id="article-head")
         with VerticalScroll(id="article-scroll", can_focus=True):
             yield Markdown("*Fetching the page…*", open_links=False, id="article-text")
         yield Input(placeholder="Find in page (enter: next, esc: close)", id="article-find")
@@ -90,7 +90,7 @@ class ArticleView(Vertical):
     @on(ArticleReady)
     async def shown(self, message: ArticleReady) -> None:
         self.stored, self.link_state = message.stored, message.link_state
-        self.query_one("#article-head", Static).update(self._head())
+        self.query_one("#article-head", Static).update(self.head_text())
         text = self.query_one("#article-text", Markdown)
         if message.stored is None:
             note = "\n\n**This link is dead**: press `w` to open its archived copy." if (
@@ -104,7 +104,7 @@ class ArticleView(Vertical):
     def dead(self) -> bool:
         return self.link_state == "dead"
 
-    def _head(self) -> Text:
+    def head_text(self) -> Text:
         stored = self.stored
         title = stored.article.title if stored else self.title
         head = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
@@ -159,7 +159,7 @@ class ArticleView(Vertical):
         self.query_one("#article-scroll").focus()
         return True
 
-    def _link(self) -> str:
+    def current_link(self) -> str:
         return self.stored.final_url if self.stored else self.target.link
 
     def _say(self, result: LinkResult) -> None:
@@ -167,10 +167,10 @@ class ArticleView(Vertical):
                     markup=False)
 
     def action_open_link(self) -> None:
-        self._say(open_link(self.app, self._link()))
+        self._say(open_link(self.app, self.current_link()))
 
     def action_copy_link(self) -> None:
-        self._say(copy_link(self.app, self._link()))
+        self._say(copy_link(self.app, self.current_link()))
 
     def action_open_archive(self) -> None:
         self._say(open_link(self.app, archive_url(self.target.link)))
