@@ -89,3 +89,25 @@ def running_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[FeedServer]:
         yield server
     finally:
         server.stop()
+
+
+def store_text(cat: Catalogue, resource_id: int, text: str, *, title: str = "Page",
+               now: str = "2026-01-02T00:00:00Z") -> None:
+    """Store ``text`` as resource ``resource_id``'s article, as a fetch stores it."""
+    from tuiguide.core.articles import store
+    from tuiguide.core.reader.article import Article
+
+    url, link = cat.conn.execute("SELECT url, link FROM resources WHERE id = ?",
+                                 (resource_id,)).fetchone()
+    article = Article(url=link, kind="article", title=title, text=text, words=len(text.split()))
+    store.save(cat, store.Target(url, link, resource_id), article, final_url=link,
+               http_status=200, etag=None, last_modified=None, now=now)
+
+
+def mark_dead(cat: Catalogue, resource_id: int, now: str = "2026-01-02T00:00:00Z") -> None:
+    """Record a 404 for the resource's link (dead at once)."""
+    from tuiguide.core.articles import store
+
+    url, link = cat.conn.execute("SELECT url, link FROM resources WHERE id = ?",
+                                 (resource_id,)).fetchone()
+    store.record_check(cat, store.Target(url, link, resource_id), status=404, error=None, now=now)

@@ -94,3 +94,30 @@ def test_fetch_all_summary_links_and_resume(tuiguide: Path, db: Path) -> None:
 def test_fetch_needs_one_choice(tuiguide: Path, db: Path) -> None:
     done = run(tuiguide, db, "fetch")
     assert done.returncode == 2 and "give IDs, --topic/--guide, or --all" in done.stderr
+
+
+def test_search_finds_words_in_stored_text_and_says_so(tuiguide: Path, tmp_path: Path) -> None:
+    from reader_support import mark_dead, store_text
+    from tuiguide.core.store.catalogue import Catalogue
+
+    path = tmp_path / "s.db"
+    with Catalogue.open(path, seed=False) as cat:
+        cat.import_text("# G\n\n## 1. T\n\n- [Paged](https://e.org/p) - Kwon. Memory.\n"
+                        "- [Spec](https://e.org/s) - Lev. Drafts.\n", source="g")
+        store_text(cat, 1, "Blocks live in pages. Fragmentation drops below four percent.")
+        mark_dead(cat, 2)
+    done = run(tuiguide, path, "search", "fragmentation", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["total"] == 1
+    hit = data["results"][0]
+    assert hit["title"] == "Paged" and hit["matched"] == ["article"]
+    assert hit["article_match"] == "Fragmentation drops below four percent."
+    assert json.loads(run(tuiguide, path, "search", "in:article", "memory", "--json").stdout)[
+        "total"] == 0
+    dead = run(tuiguide, path, "search", "dead:yes")
+    assert dead.returncode == 0 and [line.split("\t")[3] for line in
+                                     dead.stdout.splitlines()[1:]] == ["Spec"]
+    bad = run(tuiguide, path, "search", "dead:perhaps")
+    assert bad.returncode == 2 and "dead:perhaps is not yes or no" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -44,6 +44,19 @@ async def wait_for(pilot, app: TuiguideApp, text: str, seconds: float = 30) -> s
     raise AssertionError(f"{text!r} never shown:\n{screen_text(app)}")
 
 
+async def wait_until(pilot, what: str, done, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+    """Poll ``done()`` (what a worker's message or a refresh brings) instead of a fixed pause."""
+    for _ in range(int(seconds * 10)):
+        if done():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"never happened: {what}")
+
+
+def footer_line(app: TuiguideApp) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
 async def open_row(pilot, app: TuiguideApp, title: str) -> None:  # type: ignore[no-untyped-def]
     screen = app.screen
     assert isinstance(screen, BrowseScreen)
@@ -66,13 +79,17 @@ async def test_v_reads_the_page_with_the_note_beside_it(db: Path, server: FeedSe
         assert "Inference Notes · Ada Lovelace · 2024-03-05 · 1 min read" in shown
         assert "def cache_bytes(layers, heads, dim, tokens):" in shown
         assert "SCRIPTTEXT" not in shown and "Note (tab to write)" in shown
-        footer = shown.splitlines()[-1]
+        # The footer fills in after a refresh of its own: wait for it, not for a fixed time.
+        await wait_until(pilot, "the reader's keys in the footer", lambda: "/ Find" in footer_line(app))
+        footer = footer_line(app)
         assert "/ Find" in footer and "o Open link" in footer and "c Copy link" in footer
         await pilot.press("slash", *"premature", "enter")
         shown = await wait_for(pilot, app, "Premature optimisation is the root")
-        await pilot.press("escape", "tab", *"paged blocks", "escape")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, BrowseScreen)
+        await pilot.press("escape", "tab")
+        await wait_until(pilot, "the note focused",
+                         lambda: app.focused is not None and app.focused.id == "note-text")
+        await pilot.press(*"paged blocks", "escape")
+        await wait_until(pilot, "the reader closed", lambda: isinstance(app.screen, BrowseScreen))
     with Catalogue.open(db, seed=False) as cat:
         assert cat.note(1) == "paged blocks"
     server.stop()
@@ -93,7 +110,7 @@ async def test_a_dead_link_says_so_and_offers_the_archive(db: Path) -> None:
         await app.push_screen(ReaderScreen(browse.catalogue, browse.catalogue.require_item(7)))
         shown = await wait_for(pilot, app, "Not available offline")
         assert "HTTP 404" in shown and "DEAD LINK" in shown
-        assert "w Open archived" in shown.splitlines()[-1]
+        await wait_until(pilot, "w in the footer", lambda: "w Open archived" in footer_line(app))
 
 
 async def test_v_is_in_the_help_and_the_palette(db: Path) -> None:
@@ -102,4 +119,4 @@ async def test_v_is_in_the_help_and_the_palette(db: Path) -> None:
         await pilot.pause()
         names = {c.description for c in key_commands(app.screen)}
         assert {"Read", "Fetch all offline"} <= names
-        assert "v Read" in screen_text(app).splitlines()[-1]
+        await wait_until(pilot, "v Read in the footer", lambda: "v Read" in footer_line(app))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reader_support import store_text
 from tuiguide.core.articles import store
-from tuiguide.core.reader.article import Article
 from tuiguide.core.search.engine import search
 from tuiguide.core.store.catalogue import Catalogue
 
@@ -31,11 +31,8 @@ GUIDE = """# Study Guide
 NOW = "2026-01-02T00:00:00Z"
 
 
-def _store(cat: Catalogue, rid: int, text: str, title: str = "Page") -> None:
-    url, link = cat.conn.execute("SELECT url, link FROM resources WHERE id = ?", (rid,)).fetchone()
-    article = Article(url=link, kind="article", title=title, text=text, words=len(text.split()))
-    store.save(cat, store.Target(url, link, rid), article, final_url=link, http_status=200,
-               etag=None, last_modified=None, now=NOW)
+def _store(cat: Catalogue, rid: int, text: str) -> None:
+    store_text(cat, rid, text)
 
 
 @pytest.fixture

@@ -182,6 +182,7 @@ class ItemSearchSource(_Results, ItemSource):
         self._prefetched = prefetched if usable else None
         self._first = None
         self._counts = prefetched.counts if usable and prefetched else counts
+        self._articles: dict[int, str] = {}  # resource id -> sentence, for article-only hits
 
     @property
     def empty_message(self) -> str:  # type: ignore[override]
@@ -191,7 +192,9 @@ class ItemSearchSource(_Results, ItemSource):
         return self._count_results()
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
-        return [hit.item for hit in self._page_results(offset, limit).hits[:limit]]
+        hits = self._page_results(offset, limit).hits[:limit]
+        self._articles.update((hit.item.id, hit.article) for hit in hits if hit.article)
+        return [hit.item for hit in hits]
 
     def tier_counts(self) -> dict[int | None, int] | None:
         if self._counts is None:
@@ -205,20 +208,25 @@ class ItemSearchSource(_Results, ItemSource):
         return super().same_as(other) and getattr(other, "text", None) == self.text
 
     def render_row(self, row: Item, width: int) -> Text:
-        return search_row(row, self.terms, width)
+        return search_row(row, self.terms, width, article=self._articles.get(row.id))
 
     def render_detail(self, row: Item) -> RenderableType:
-        return search_detail(row, self.terms, show_guide=self.show_guide)
+        shown = search_detail(row, self.terms, show_guide=self.show_guide)
+        sentence = self._articles.get(row.id)
+        return shown if sentence is None else Group(shown, *article_match(sentence, self.terms))
 
 
-def search_row(item: Item, terms: Sequence[Term], width: int) -> Text:
+def search_row(item: Item, terms: Sequence[Term], width: int, *, article: str | None = None) -> Text:
     """A result row laid out like the browse list's (``glyph title ... author  T1``), the
     matched words highlighted; when only the description or note matched, the author column
-    shows the words around the match instead."""
+    shows the words around the match instead; found only in its stored article (``article``,
+    the matching sentence): ``article: ...`` there, wider."""
     glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
     tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
     rest = max(width - 6 - tier.cell_len, 0)
     side_width = min(24, (rest - 2) // 3) if rest >= 38 else 0
+    if article is not None and side_width:
+        side_width = max(side_width, (rest - 2) // 2)  # room for the label and the match
     title_width = rest - side_width - 2 if side_width else rest
     title = mark(item.title, terms, field_name="title", limit=500)
     row = Text(" ")
@@ -227,7 +235,9 @@ def search_row(item: Item, terms: Sequence[Term], width: int) -> Text:
     row.append_text(fit(marked_text(title, MATCH_STYLE, TITLE_STYLES.get(item.status, "")), title_width))
     if side_width:
         row.append("  ")
-        row.append_text(fit(_side_column(item, terms, title, side_width), side_width))
+        side = _side_column(item, terms, title, side_width) if article is None else \
+            _article_side(article, terms, side_width)
+        row.append_text(fit(side, side_width))
     row.append("  ")
     row.append_text(tier)
     row.append(" ")
@@ -242,6 +252,20 @@ def _side_column(item: Item, terms: Sequence[Term], title: Marked, width: int) -
             if found is not None:
                 return marked_text(found, MATCH_STYLE, "italic dim")
     return marked_text(author, MATCH_STYLE, "dim")
+
+
+def _article_side(sentence: str, terms: Sequence[Term], width: int) -> Text:
+    """The side column of a result found only in its article: a label and the match."""
+    side = Text("article: ", style="dim")
+    found = snippet(sentence, terms, max(width - side.cell_len, 12)) or mark(sentence, terms, limit=200)
+    side.append_text(marked_text(found, MATCH_STYLE, "italic dim"))
+    return side
+
+
+def article_match(sentence: str, terms: Sequence[Term]) -> list[RenderableType]:
+    """The detail pane's part for a result found only in its stored article text."""
+    return [Text(), Rule(Text("Found in the stored article (v reads it)"), align="left", style="dim"),
+            marked_text(mark(sentence, terms, multiline=False, limit=1000), MATCH_STYLE)]
 
 
 def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True) -> RenderableType:
