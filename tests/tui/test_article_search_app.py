@@ -72,3 +72,19 @@ async def test_dead_yes_lists_the_dead_links(db: Path) -> None:
         await search_for(pilot, screen, "dead:yes")
         items = screen.item_list
         assert [items.row_at(i).title for i in range(items.count)] == ["Quantisation notes"]
+
+
+async def test_a_dead_link_has_its_glyph_in_the_list(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        cells = [cell for line in shown.splitlines() for cell in line.split("│")]
+        dead = next(cell for cell in cells if "○ Quantisation notes" in cell)
+        alive = next(cell for cell in cells if "○ Paged attention" in cell)
+        assert dead.startswith("✗○ Quantisation notes"), shown
+        assert alive.startswith(" ○ Paged attention") and "✗" not in alive

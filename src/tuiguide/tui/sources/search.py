@@ -194,7 +194,7 @@ class ItemSearchSource(_Results, ItemSource):
     def page(self, offset: int, limit: int) -> Sequence[Item]:
         hits = self._page_results(offset, limit).hits[:limit]
         self._articles.update((hit.item.id, hit.article) for hit in hits if hit.article)
-        return [hit.item for hit in hits]
+        return self.with_link_states([hit.item for hit in hits])
 
     def tier_counts(self) -> dict[int | None, int] | None:
         if self._counts is None:
@@ -208,7 +208,8 @@ class ItemSearchSource(_Results, ItemSource):
         return super().same_as(other) and getattr(other, "text", None) == self.text
 
     def render_row(self, row: Item, width: int) -> Text:
-        return search_row(row, self.terms, width, article=self._articles.get(row.id))
+        line = search_row(row, self.terms, width, article=self._articles.get(row.id))
+        return render.mark_dead_link(line) if self.dead_link(row) else line
 
     def render_detail(self, row: Item) -> RenderableType:
         shown = search_detail(row, self.terms, show_guide=self.show_guide)
