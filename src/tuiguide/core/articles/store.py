@@ -131,6 +131,22 @@ def save_many(cat: Catalogue, rows: list[dict[str, Any]]) -> None:
         cat.db.table("articles").upsert_all(rows, pk="url")
 
 
+def fetched_times(cat: Catalogue, urls: Iterable[str]) -> dict[str, str]:
+    """When the stored article of each of ``urls`` (that has one) was fetched."""
+    found: dict[str, str] = {}
+    keys = list(urls)
+    for i in range(0, len(keys), _BOUND):
+        chunk = keys[i: i + _BOUND]
+        found.update(cat.conn.execute(
+            f"SELECT url, fetched_at FROM articles WHERE url IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())
+    return found
+
+
+EXPORT_COLUMNS = tuple(name.strip() for name in _COLUMNS.split(","))
+"""The keys of each article in an export (``--with-articles``)."""
+
+
 def export_rows(cat: Catalogue) -> list[dict[str, Any]]:
     """Every stored article as a plain dict, for export."""
     cur = cat.conn.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY id")

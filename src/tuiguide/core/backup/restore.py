@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuiguide.core.backup.articles import merge_articles, parse_articles
 from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
 from tuiguide.core.errors import UserError, read_user_file
 from tuiguide.core.models import STATUSES
@@ -79,6 +80,7 @@ class ExportFile:
     resources: dict[str, ResourceIn]
     events: list[EventIn]
     feeds: list[FeedIn]
+    articles: list[dict[str, Any]] = field(default_factory=list)  # with --with-articles only
 
 
 @dataclass
@@ -91,12 +93,13 @@ class RestoreReport:
     events: int = 0
     feeds: int = 0
     feeds_skipped: int = 0
+    articles: int = 0  # stored page texts added or replaced by newer ones
     warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return any((self.created, self.statuses, self.notes, self.notes_deleted, self.events,
-                    self.feeds))
+                    self.feeds, self.articles))
 
     @property
     def summary(self) -> str:
@@ -113,6 +116,8 @@ class RestoreReport:
             parts.append(_plural(self.created, "resource") + " not in any guide added")
         if self.feeds:
             parts.append(_plural(self.feeds, "feed"))
+        if self.articles:
+            parts.append(_plural(self.articles, "stored page text"))
         return "restored " + ", ".join(parts)
 
     def as_json(self) -> dict[str, Any]:
@@ -125,6 +130,7 @@ class RestoreReport:
             "events": self.events,
             "feeds": self.feeds,
             "feeds_skipped": self.feeds_skipped,
+            "articles": self.articles,
             "changed": self.changed,
         }
 
@@ -225,8 +231,9 @@ def _feed(i: int, raw: Any) -> FeedIn:
     )
 
 
-def parse_export(data: Any) -> ExportFile:
-    """Check a decoded export completely; raise _Bad with what is wrong."""
+def parse_export(data: Any, *, with_articles: bool = False) -> ExportFile:
+    """Check a decoded export completely (its stored texts only ``with_articles``); raise
+    _Bad with what is wrong."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise _Bad("not a tuiguide export (no \"format\": \"tuiguide-export\")")
     version = data.get("version")
@@ -252,10 +259,14 @@ def parse_export(data: Any) -> ExportFile:
         raise _Bad("\"feeds\" must be a list")
     events = [_event(i, e) for i, e in enumerate(raw_events)]
     feeds = [_feed(i, f) for i, f in enumerate(raw_feeds)]
-    return ExportFile(resources, events, feeds)
+    try:
+        articles = parse_articles(data.get("articles")) if with_articles else []
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+    return ExportFile(resources, events, feeds, articles)
 
 
-def read_export(path: Path | str) -> ExportFile:
+def read_export(path: Path | str, *, with_articles: bool = False) -> ExportFile:
     """Read and check an export file; one-line UserError naming the file when it is bad."""
     path = Path(path)
     raw = read_user_file(path, "a tuiguide JSON export file", max_bytes=MAX_EXPORT_BYTES)
@@ -271,7 +282,7 @@ def read_export(path: Path | str) -> ExportFile:
     except RecursionError:
         raise UserError(f"{path}: not a tuiguide export (nested too deeply); nothing restored") from None
     try:
-        return parse_export(data)
+        return parse_export(data, with_articles=with_articles)
     except _Bad as exc:
         raise UserError(f"{path}: {exc}; nothing restored") from None
 
@@ -351,6 +362,7 @@ def merge_export(catalogue: Catalogue, export: ExportFile) -> RestoreReport:
         for ev in export.events:
             _add_event(writer, ids, ev, report)
         _merge_feeds(writer, export.feeds, report)
+        report.articles = merge_articles(catalogue, export.articles)
     return report
 
 
