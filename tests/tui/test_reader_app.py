@@ -120,3 +120,57 @@ async def test_v_is_in_the_help_and_the_palette(db: Path) -> None:
         names = {c.description for c in key_commands(app.screen)}
         assert {"Read", "Fetch all offline"} <= names
         await wait_until(pilot, "v Read in the footer", lambda: "v Read" in footer_line(app))
+
+
+async def test_v_on_an_inbox_entry_reads_the_post_behind_it(db: Path, server: FeedServer) -> None:
+    from feeds_support import Route, rss
+    from tuiguide.core.feeds.refresh import add_feed
+    from tuiguide.tui.screens.reader import ArticleScreen
+
+    server.routes["/post"] = server.routes["/blog"]  # a post that is not in the guide
+    server.routes["/feed.xml"] = Route(
+        rss("Inference Notes", [("g1", "Tuning the KV cache (post)", server.url("/post"))]),
+        content_type="application/rss+xml")
+    with Catalogue.open(db, seed=False) as cat:
+        assert add_feed(cat, server.url("/feed.xml")).new_entries == 1
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await wait_for(pilot, app, "Tuning the KV cache (post)")
+        await pilot.press("l", "v")
+        shown = await wait_for(pilot, app, "Measuring memory")
+        assert isinstance(app.screen, ArticleScreen)
+        assert "Inference Notes · Ada Lovelace · 2024-03-05 · 1 min read" in shown
+        assert "def cache_bytes(layers, heads, dim, tokens):" in shown
+        assert "SCRIPTTEXT" not in shown and "Note (tab" not in shown  # the text alone
+        await pilot.press("escape")
+        await wait_until(pilot, "back to the Inbox", lambda: isinstance(app.screen, BrowseScreen))
+
+
+async def test_fetch_all_stores_every_page_in_the_background(db: Path, server: FeedServer) -> None:
+    from tuiguide.core.articles import store
+    from tuiguide.tui.widgets.offline_fetch import OfflineFetch
+
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        # Keys keep working while the worker fetches: the list moves under it.
+        await pilot.press("l", "j")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen) and screen.item_list.current_row is not None
+        line = screen.query_one(OfflineFetch)
+        await wait_until(pilot, "the fetch to finish", lambda: line.summary is not None, 60)
+        assert line.summary == "fetched 7, unchanged 0, failed 2"
+        assert "✗○ Missing" in screen_text(app)  # the list shows what the fetch found dead
+    with Catalogue.open(db, seed=False) as cat:
+        assert len(store.stored_urls(cat, [t.url for t in store.resource_targets(cat)])) == 7
+    server.stop()  # a second run needs no network: everything is stored
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        line = app.screen.query_one(OfflineFetch)
+        await wait_until(pilot, "the second run", lambda: line.summary is not None, 60)
+        assert line.summary is not None and line.summary.startswith("fetched 0")

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.widgets import Static
 
 from tuiguide.tui.messages import ArticlesFetched
+from tuiguide.tui.widgets.item_list import ItemList
 
 
 class OfflineFetch(Static):
@@ -25,6 +26,7 @@ class OfflineFetch(Static):
         super().__init__(id="offline-fetch")
         self.stop = threading.Event()
         self.running = False
+        self.summary: str | None = None  # the last run's summary line, once it is done
 
     def start(self, path: Path) -> None:
         if self.running:
@@ -67,7 +69,10 @@ class OfflineFetch(Static):
     def progressed(self, message: ArticlesFetched) -> None:
         if message.finished:
             self.running = False
+            self.summary = message.line
             self.remove_class("-active")
+            for rows in self.screen.query(ItemList):  # dead links found get their glyph
+                rows.reload()
             self.notify(f"Offline reading: {message.line}", markup=False)
             return
         self.update(Text(f" ⟳ Fetching for offline reading {message.done}/{message.total}"))
