@@ -13,13 +13,14 @@ import pytest
 
 import reader_pages
 from feeds_support import FeedServer, Route, gzip_bomb
-from hostile import ESCAPES, LONG_TITLE
 from tuiguide.core.articles import store
 from tuiguide.core.articles.fetch import fetch_articles
 from tuiguide.core.reader import Extractor
 from tuiguide.core.reader.article import MAX_TITLE
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.text.sanitize import is_clean
+
+from hostile import ESCAPES, LONG_TITLE
 
 HTML = "text/html; charset=utf-8"
 P = reader_pages.PARAGRAPHS

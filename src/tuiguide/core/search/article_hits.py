@@ -22,14 +22,28 @@ _MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 _MARKDOWN_NOISE = re.compile(r"[*_`#>|]+")
 
 
-RANK_LIMIT = 200
-"""While typing, article matches beyond this many are listed unranked (ranking long texts
-costs about 15 microseconds a match)."""
+RANK_LIMIT = 100
+"""While typing, when more articles than this match the words they are listed unranked
+(bm25 over a long text costs about 40 microseconds, before any filter applies)."""
 
 
 COUNT_LIMIT = 200
 """While typing, article matches are counted up to this many (the list shows that many
 after the resources' own matches; the CLI counts and ranks them all)."""
+
+
+SCAN_LIMIT = 600
+"""While typing, only the first this many matching articles (in storage order) are looked at:
+a filter that keeps few of them would otherwise cost a lookup per match."""
+
+
+SKIP_ABOVE = 1000
+"""While typing, when the resources' own text matches more than this many, the articles are
+not searched (their hits would come after all of those)."""
+SNIPPETS = 40
+"""While typing, the matching sentence is found for the first this many article hits of a
+page (a screenful); the others show :data:`UNSHOWN` until the page is read again."""
+UNSHOWN = "…"
 
 
 def article_expression(parsed: ParsedQuery) -> str:

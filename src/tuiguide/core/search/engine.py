@@ -277,6 +277,9 @@ def _article_only(
     (``results.total`` of them), each with its matching sentence."""
     if not article_hits.searches_articles(parsed) or results.mode != "ranked":
         return results
+    if rank_limit is not None and where is None and results.total > article_hits.SKIP_ABOVE:
+        results.exact = False  # while typing, a page this long needs no article-only hits
+        return results
     if where is None:
         columns = parsed.fields or list(RESOURCE_COLUMNS)
         exclude = "{" + " ".join(columns) + "} : (" + parsed.text_expression() + ")"
@@ -287,15 +290,21 @@ def _article_only(
     documents = results.total
     want = results.limit - shown if results.offset + shown >= documents else 0
     match = article_hits.article_expression(parsed)
-    cap = None if rank_limit is None else article_hits.COUNT_LIMIT
-    count = article_search.article_count(catalogue, match, where, cap)
-    ranked = rank_limit is None or count <= min(rank_limit, article_hits.RANK_LIMIT)
+    cap = scan = None
+    if rank_limit is not None:  # while typing: bounded work, however many articles match
+        cap, scan = article_hits.COUNT_LIMIT, article_hits.SCAN_LIMIT
+    count = article_search.article_count(catalogue, match, where, cap, scan)
+    # Ranking scores every matching article before the filters: only when they are few.
+    raw = article_search.raw_count(catalogue, match, (scan or 0) + 1) if scan else 0
+    ranked = rank_limit is None or raw <= min(rank_limit, article_hits.RANK_LIMIT)
     page = article_search.article_matches(
         catalogue, match, where, limit=max(0, want), offset=max(0, results.offset - documents),
-        ranked=ranked)
+        ranked=ranked, scan=scan, snippets=article_hits.SNIPPETS if scan else None)
     results.total = documents + count
-    results.exact = results.exact and ranked and count != cap
-    sentences = {rid: article_hits.sentence(text) for rid, _, text in page}
+    cut = scan is not None and raw > scan
+    results.exact = results.exact and ranked and count != cap and not cut
+    sentences = {rid: article_hits.sentence(text) if text is not None else article_hits.UNSHOWN
+                 for rid, _, text in page}
     _add_hits(catalogue, parsed, results, scope, [(rid, rank) for rid, rank, _ in page], sentences)
     return results
 

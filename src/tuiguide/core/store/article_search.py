@@ -55,34 +55,55 @@ class Restriction:
         return " AND ".join(where), params
 
 
+def _matched(scan: int | None, ranked: bool = False) -> str:
+    """The articles matching ``?`` as ``f`` (rowid, rank: bm25 when ``ranked``, which costs
+    tens of microseconds a long text): every one, or only the first ``scan`` in storage
+    order (each costs a few index lookups once filters apply)."""
+    limit = "" if scan is None else f" LIMIT {int(scan)}"
+    return (f"(SELECT rowid, {'rank' if ranked else '0.0 AS rank'} FROM {ARTICLES_FTS} "
+            f"WHERE {ARTICLES_FTS} MATCH ?{limit}) f")
+
+
+def raw_count(catalogue: Catalogue, match: str, most: int) -> int:
+    """Articles matching ``match``, counted up to ``most`` (no filter: the index alone)."""
+    return catalogue.conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ? "
+        f"LIMIT {int(most)})", (match,)).fetchone()[0]
+
+
 def article_count(catalogue: Catalogue, match: str, where: Restriction,
-                  cap: int | None = None) -> int:
+                  cap: int | None = None, scan: int | None = None) -> int:
     """How many resources' stored articles match the FTS5 expression ``match`` (counted up
-    to ``cap`` when given: each match costs a few index lookups)."""
+    to ``cap``, among the first ``scan`` matching articles, when given)."""
     cond, params = where.sql("res.id")
     limit = "" if cap is None else f" LIMIT {int(cap)}"
     return catalogue.conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {ARTICLES_FTS} f JOIN articles a ON a.id = f.rowid "
-        f"JOIN resources res ON res.url = a.url WHERE {ARTICLES_FTS} MATCH ? AND {cond}{limit})",
+        f"SELECT count(*) FROM (SELECT 1 FROM {_matched(scan)} JOIN articles a ON a.id = f.rowid "
+        f"JOIN resources res ON res.url = a.url WHERE {cond}{limit})",
         (match, *params)).fetchone()[0]
 
 
 def article_matches(catalogue: Catalogue, match: str, where: Restriction, *, limit: int,
-                    offset: int, ranked: bool) -> list[tuple[int, float, str]]:
+                    offset: int, ranked: bool, scan: int | None = None,
+                    snippets: int | None = None) -> list[tuple[int, float, str | None]]:
     """One page of (resource id, bm25 rank, snippet with marked words) of the resources whose
     stored article matches ``match``: best first when ``ranked``, else in storage order
-    (rank 0; cheap when very many match). Snippets are made for the page's rows only."""
+    (rank 0; cheap when very many match). Snippets are made for the page's first
+    ``snippets`` rows only (None: all; the others get None)."""
     if limit <= 0:
         return []
     cond, params = where.sql("res.id")
     conn = catalogue.conn
     rows = conn.execute(
-        f"SELECT res.id, a.id, {'f.rank' if ranked else '0.0'} FROM {ARTICLES_FTS} f "
+        f"SELECT res.id, a.id, f.rank FROM {_matched(scan, ranked)} "
         f"JOIN articles a ON a.id = f.rowid JOIN resources res ON res.url = a.url "
-        f"WHERE {ARTICLES_FTS} MATCH ? AND {cond} {'ORDER BY f.rank' if ranked else ''} "
+        f"WHERE {cond} {'ORDER BY f.rank' if ranked else ''} "
         "LIMIT ? OFFSET ?", (match, *params, limit, offset)).fetchall()
-    out = []
-    for rid, aid, rank in rows:
+    out: list[tuple[int, float, str | None]] = []
+    for i, (rid, aid, rank) in enumerate(rows):
+        if snippets is not None and i >= snippets:  # each reads its whole text again
+            out.append((rid, rank, None))
+            continue
         found = conn.execute(
             f"SELECT snippet({ARTICLES_FTS}, -1, char(2), char(3), '…', {SNIPPET_TOKENS}) "
             f"FROM {ARTICLES_FTS} WHERE {ARTICLES_FTS} MATCH ? AND rowid = ?", (match, aid)
