@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from tuiguide import __version__
-from tuiguide.cli import app, backup, feeds, guide, library, review, search, study
+from tuiguide.cli import app, backup, feeds, guide, library, reader, review, search, study
 from tuiguide.cli.common import EXIT_USER_ERROR, Context
 from tuiguide.core.text.sanitize import clean_text
 
@@ -103,6 +103,9 @@ COMMANDS: tuple[click.Command, ...] = (
     library.add_cmd,
     library.tag_cmd,
     library.tags_cmd,
+    reader.read_cmd,
+    reader.fetch_cmd,
+    reader.links_cmd,
 )
 """Every command of ``tuiguide``, as ``--help`` lists them (alphabetically)."""
 

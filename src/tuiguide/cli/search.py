@@ -18,11 +18,29 @@ from tuiguide.cli.rows import (
 from tuiguide.core.text.sanitize import clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import RenderableType
+
     from tuiguide.core.search.engine import EntryHit, Hit
+
+def _hit_cells(hit: Hit) -> Sequence[RenderableType]:
+    """An item's cells; found only in its stored article, the matching sentence under the
+    title."""
+    cells = list(ITEM_ROWS.cells(hit.item))
+    if hit.article:
+        from rich.text import Text
+
+        title = Text(clean_text(hit.item.title, limit=300))
+        title.append("\nin article: ", style="dim")
+        title.append(clean_text(hit.article, limit=300), style="italic")
+        cells[3] = title
+    return cells
+
 
 HIT_ROWS: Rows[Hit] = Rows(
     columns=ITEM_ROWS.columns,
-    cells=lambda hit: ITEM_ROWS.cells(hit.item),
+    cells=_hit_cells,
     headers=ITEM_ROWS.headers,
     fields=lambda hit: ITEM_ROWS.fields(hit.item),
     to_json=lambda hit: hit.as_json(),
@@ -49,12 +67,13 @@ ENTRY_HIT_ROWS: Rows[EntryHit] = Rows(
 @user_errors
 def search_cmd(ctx: Context, words: tuple[str, ...], limit: int, offset: int,
                as_json: bool, as_jsonl: bool) -> None:
-    """Search titles, authors, descriptions and notes, best match first.
+    """Search titles, authors, descriptions, notes and stored page text, best match first.
 
     \b
     Words must all match; "a phrase" in quotes; OR between words; -word leaves out.
     Filters: tier:2  status:todo  topic:quant  guide:NAME  author:NAME  title:WORD
              in:notes (notes only)  in:inbox (feed entries in the Inbox)  in:feeds
+             in:article (stored page text, see `tuiguide fetch`)  dead:yes (dead links)
     Filters alone list the matching items in guide order.
     --json prints one object (query, total, results); --jsonl one result a line.
     """

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # (the feeds and search modules are imported when first used: start-up)
+    from tuiguide.core.articles.store import StoredArticle
     from tuiguide.core.feeds.inbox import InboxEntry
     from tuiguide.core.feeds.refresh import RefreshProgress, RefreshReport
     from tuiguide.core.feeds.suggest import Suggester, Suggestion
@@ -92,3 +93,27 @@ class LinkPageRead(WorkerMessage):
         self.error = error
         self.suggestions = suggestions
         self.labels = labels
+
+
+class ArticleReady(WorkerMessage):
+    """The reader's text, stored or just fetched, or the one-line reason there is none."""
+
+    def __init__(self, stored: StoredArticle | None, link_state: str | None,
+                 error: str | None) -> None:
+        super().__init__()
+        self.stored = stored
+        self.link_state = link_state
+        self.error = error
+
+
+class ArticlesFetched(WorkerMessage):
+    """Progress of the background "fetch all for offline": ``done`` of ``total``, and at the
+    end (``finished``) the summary line."""
+
+    def __init__(self, done: int, total: int, line: str | None = None,
+                 finished: bool = False) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+        self.line = line
+        self.finished = finished

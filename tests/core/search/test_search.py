@@ -484,7 +484,8 @@ def test_a_schema_2_catalogue_upgrades_to_a_searchable_one(tmp_path: Path) -> No
     conn = cat.conn
     # Turn it back into a schema-2 file: drop everything migrations 3 and later created.
     for name in ("search_documents_fts", "feed_entries_fts", "search_documents",
-                 "placement_counts", "resource_counts", "review_cards", "reviews", "tags"):
+                 "placement_counts", "resource_counts", "review_cards", "reviews", "tags",
+                 "articles_fts", "articles", "link_checks"):  # m0006, m0007
         conn.execute(f"DROP TABLE {name}")
     for name in ("guides_order", "placements_topic_order"):
         conn.execute(f"DROP INDEX {name}")

@@ -172,8 +172,10 @@ def _other_resources(catalogue: Catalogue, noted_in: dict[int, str],
 
 
 # ---------------------------------------------------------------------- JSON
-def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict[str, Any]:
-    """Everything the user created, keyed by normalised URL (see :mod:`tuiguide.core.backup.restore`)."""
+def export_data(catalogue: Catalogue, *, exported_at: str | None = None,
+                with_articles: bool = False) -> dict[str, Any]:
+    """Everything the user created, keyed by normalised URL (see :mod:`tuiguide.core.backup.restore`);
+    ``with_articles``: the stored page texts too, under ``articles`` (large, so only when asked)."""
     deleted = store.deleted_notes(catalogue)
     rows = store.worked_on(catalogue)
     resources: dict[str, Any] = {}
@@ -212,12 +214,17 @@ def export_data(catalogue: Catalogue, *, exported_at: str | None = None) -> dict
         ],
         **export_additions(catalogue),
     }
+    if with_articles:
+        from tuiguide.core.articles.store import export_rows
+
+        data["articles"] = export_rows(catalogue)
     return data
 
 
-def json_export(catalogue: Catalogue, *, exported_at: str | None = None) -> str:
-    return json.dumps(export_data(catalogue, exported_at=exported_at), ensure_ascii=False,
-                      indent=2) + "\n"
+def json_export(catalogue: Catalogue, *, exported_at: str | None = None,
+                with_articles: bool = False) -> str:
+    return json.dumps(export_data(catalogue, exported_at=exported_at, with_articles=with_articles),
+                      ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------------- writing files

@@ -33,6 +33,7 @@ from tuiguide.core.backup.additions import (
     merge_additions,
     merge_own_links,
 )
+from tuiguide.core.backup.articles import merge_articles, parse_articles
 from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
 from tuiguide.core.errors import UserError, read_user_file
 from tuiguide.core.models import STATUSES
@@ -87,6 +88,7 @@ class ExportFile:
     events: list[EventIn]
     feeds: list[FeedIn]
     additions: dict[str, Any] = field(default_factory=dict)  # reviews, goal, links, tags
+    articles: list[dict[str, Any]] = field(default_factory=list)  # with --with-articles only
 
 
 @dataclass
@@ -99,13 +101,14 @@ class RestoreReport:
     events: int = 0
     feeds: int = 0
     feeds_skipped: int = 0
+    articles: int = 0  # stored page texts added or replaced by newer ones
     warnings: list[str] = field(default_factory=list)
     additions: AdditionsReport = field(default_factory=AdditionsReport)
 
     @property
     def changed(self) -> bool:
         return any((self.created, self.statuses, self.notes, self.notes_deleted, self.events,
-                    self.feeds, self.additions.changed))
+                    self.feeds, self.additions.changed, self.articles))
 
     @property
     def summary(self) -> str:
@@ -128,6 +131,8 @@ class RestoreReport:
                   if n]
         if a.goal:
             parts.append("the daily goal")
+        if self.articles:
+            parts.append(_plural(self.articles, "stored page text"))
         return "restored " + ", ".join(parts)
 
     def as_json(self) -> dict[str, Any]:
@@ -145,6 +150,7 @@ class RestoreReport:
             "review_cards": self.additions.cards,
             "reviews": self.additions.reviews,
             "goal": self.additions.goal,
+            "articles": self.articles,
             "changed": self.changed,
         }
 
@@ -245,8 +251,9 @@ def _feed(i: int, raw: Any) -> FeedIn:
     )
 
 
-def parse_export(data: Any) -> ExportFile:
-    """Check a decoded export completely; raise _Bad with what is wrong."""
+def parse_export(data: Any, *, with_articles: bool = False) -> ExportFile:
+    """Check a decoded export completely (its stored texts only ``with_articles``); raise
+    _Bad with what is wrong."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise _Bad("not a tuiguide export (no \"format\": \"tuiguide-export\")")
     version = data.get("version")
@@ -276,10 +283,14 @@ def parse_export(data: Any) -> ExportFile:
         additions = check_additions(data)
     except BadAddition as exc:
         raise _Bad(str(exc)) from None
-    return ExportFile(resources, events, feeds, additions)
+    try:
+        articles = parse_articles(data.get("articles")) if with_articles else []
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
+    return ExportFile(resources, events, feeds, additions, articles)
 
 
-def read_export(path: Path | str) -> ExportFile:
+def read_export(path: Path | str, *, with_articles: bool = False) -> ExportFile:
     """Read and check an export file; one-line UserError naming the file when it is bad."""
     path = Path(path)
     raw = read_user_file(path, "a tuiguide JSON export file", max_bytes=MAX_EXPORT_BYTES)
@@ -295,7 +306,7 @@ def read_export(path: Path | str) -> ExportFile:
     except RecursionError:
         raise UserError(f"{path}: not a tuiguide export (nested too deeply); nothing restored") from None
     try:
-        return parse_export(data)
+        return parse_export(data, with_articles=with_articles)
     except _Bad as exc:
         raise UserError(f"{path}: {exc}; nothing restored") from None
 
@@ -377,6 +388,7 @@ def merge_export(catalogue: Catalogue, export: ExportFile) -> RestoreReport:
         for ev in export.events:
             _add_event(writer, ids, ev, report)
         _merge_feeds(writer, export.feeds, report)
+        report.articles = merge_articles(catalogue, export.articles)
     return report
 
 

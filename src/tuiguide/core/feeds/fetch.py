@@ -48,6 +48,7 @@ class FetchSettings:
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     trust_env: bool = True
+    accept: str = ACCEPT
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ class Fetcher:
             timeout=httpx.Timeout(s.timeout, connect=min(s.connect_timeout, s.timeout)),
             headers={
                 "User-Agent": s.user_agent,
-                "Accept": ACCEPT,
+                "Accept": s.accept,
                 "Accept-Encoding": "gzip, deflate",
             },
             limits=httpx.Limits(

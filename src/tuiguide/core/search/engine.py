@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tuiguide.core.models import Item
+from tuiguide.core.search import article_hits
 from tuiguide.core.search.highlight import Marked, Span, highlight_spans, mark, snippet
 from tuiguide.core.search.query import ParsedQuery, Term, parse_query, tokens
 from tuiguide.core.search.results import EntryHit, Hit, SearchResults
+from tuiguide.core.store import article_search
 from tuiguide.core.store import search as store
 from tuiguide.core.store.search_index import RESOURCE_COLUMNS
 
@@ -58,6 +60,8 @@ def search(
         scope = _scope(catalogue, parsed)
         if scope is None:
             return results
+        if parsed.dead is not None or article_hits.ARTICLE_FIELD in parsed.fields:
+            return _restricted(catalogue, parsed, results, scope, rank_limit)
         if not parsed.has_text:
             results.mode = "guide"
             results.total, items = store.filtered_page(
@@ -66,7 +70,8 @@ def search(
             )
             results.hits = [Hit(item, 0.0, (), {}) for item in items]
             return results
-        return _ranked(catalogue, parsed, results, scope, rank_limit)
+        results = _ranked(catalogue, parsed, results, scope, rank_limit)
+        return _article_only(catalogue, parsed, results, scope, rank_limit)
     except sqlite3.OperationalError as exc:  # pragma: no cover - the parser prevents it
         parsed.problems.append(f"search failed: {exc}")
         results.hits, results.entries, results.total = [], [], 0
@@ -237,3 +242,88 @@ def _search_entries(
         spans["summary"] = spans.pop("description")
         results.entries.append(EntryHit(entry, -float(score), terms, spans))
     return results
+
+
+# ---------------------------------------------------------------------------- article text
+def _restricted(
+    catalogue: Catalogue, parsed: ParsedQuery, results: SearchResults, scope: store.SearchScope,
+    rank_limit: int | None,
+) -> SearchResults:
+    """``dead:`` or ``in:article``: the documents' matches (fields other than article, or
+    every field; none for ``in:article`` alone) within the restriction, then the resources
+    found only in their article text. No words: the restricted resources by id."""
+    fields = [f for f in parsed.fields if f != article_hits.ARTICLE_FIELD]
+    only_articles = bool(parsed.fields) and not fields
+    where = article_search.Restriction(scope.sql(), dead=parsed.dead,
+                                       stored=only_articles and not parsed.has_text)
+    results.mode = "ranked" if parsed.has_text else "guide"
+    if not (parsed.has_text and only_articles):
+        match = None
+        if parsed.has_text:
+            match = "{" + " ".join(fields or RESOURCE_COLUMNS) + "} : (" + parsed.text_expression() + ")"
+        cap = None if rank_limit is None else article_hits.COUNT_LIMIT
+        results.total, page = article_search.document_matches(
+            catalogue, match, where, limit=results.limit, offset=results.offset, cap=cap)
+        _add_hits(catalogue, parsed, results, scope, page, {})
+        if not parsed.has_text:
+            results.exact = results.total != cap
+            return results
+        where = article_search.Restriction(scope.sql(), exclude=match, dead=parsed.dead)
+    return _article_only(catalogue, parsed, results, scope, rank_limit, where)
+
+
+def _article_only(
+    catalogue: Catalogue, parsed: ParsedQuery, results: SearchResults, scope: store.SearchScope,
+    rank_limit: int | None, where: article_search.Restriction | None = None,
+) -> SearchResults:
+    """Add the resources found only in their stored article after the documents' matches
+    (``results.total`` of them), each with its matching sentence."""
+    if not article_hits.searches_articles(parsed) or results.mode != "ranked":
+        return results
+    if rank_limit is not None and where is None and results.total > article_hits.SKIP_ABOVE:
+        results.exact = False  # while typing, a page this long needs no article-only hits
+        return results
+    if where is None:
+        columns = parsed.fields or list(RESOURCE_COLUMNS)
+        exclude = "{" + " ".join(columns) + "} : (" + parsed.text_expression() + ")"
+        facets = scope.facets(store.guide_ids(catalogue) if scope.tiers else [])
+        exclude += f" AND {facets}" if facets else ""  # fewer to set aside
+        where = article_search.Restriction(scope.sql(), exclude=exclude)
+    shown = len(results.hits)
+    documents = results.total
+    want = results.limit - shown if results.offset + shown >= documents else 0
+    match = article_hits.article_expression(parsed)
+    cap = scan = None
+    if rank_limit is not None:  # while typing: bounded work, however many articles match
+        cap, scan = article_hits.COUNT_LIMIT, article_hits.SCAN_LIMIT
+    count = article_search.article_count(catalogue, match, where, cap, scan)
+    # Ranking scores every matching article before the filters: only when they are few.
+    raw = article_search.raw_count(catalogue, match, (scan or 0) + 1) if scan else 0
+    ranked = rank_limit is None or raw <= min(rank_limit, article_hits.RANK_LIMIT)
+    page = article_search.article_matches(
+        catalogue, match, where, limit=max(0, want), offset=max(0, results.offset - documents),
+        ranked=ranked, scan=scan, snippets=article_hits.SNIPPETS if scan else None)
+    results.total = documents + count
+    cut = scan is not None and raw > scan
+    results.exact = results.exact and ranked and count != cap and not cut
+    sentences = {rid: article_hits.sentence(text) if text is not None else article_hits.UNSHOWN
+                 for rid, _, text in page}
+    _add_hits(catalogue, parsed, results, scope, [(rid, rank) for rid, rank, _ in page], sentences)
+    return results
+
+
+def _add_hits(
+    catalogue: Catalogue, parsed: ParsedQuery, results: SearchResults, scope: store.SearchScope,
+    page: Sequence[tuple[int, float]], sentences: dict[int, str],
+) -> None:
+    if not page:
+        return
+    terms = tuple(parsed.terms)
+    items = _display_items(catalogue, [rid for rid, _ in page], scope, terms)
+    for rid, score in page:
+        item = items.get(rid)
+        if item is None:
+            continue
+        spans = _spans_of({"title": item.title, "author": item.author,
+                           "description": item.description, "note": item.note}, terms)
+        results.hits.append(Hit(item, -float(score), terms, spans, sentences.get(rid)))

@@ -11,7 +11,9 @@ and brackets are data. The syntax a user may rely on:
 - filters: ``tier:2`` (``tier:1,2``, ``tier:none``), ``status:todo`` (any unique prefix,
   ``status:todo,reading``), ``topic:quant`` (topic number, or words that start the topic's title
   words), ``guide:...`` (id, slug or title words), ``in:title|author|description|notes`` (search
-  only those fields), ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry).
+  only those fields), ``in:article`` (the stored text of the page behind the link),
+  ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry); ``dead:yes`` (links
+  found dead; ``dead:no`` the others).
   ``tag:go`` (``tag:go,perf``: any of them) the user's tags.
   A filter's value may be quoted: ``topic:"kv cache"``;
 - the last word also matches as a prefix (``quant`` finds "Quantization"), unless a space
@@ -35,7 +37,7 @@ from tuiguide.core.models import STATUSES
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 16
-FILTER_KEYS = ("tier", "status", "topic", "guide", "in", "tag")
+FILTER_KEYS = ("tier", "status", "topic", "guide", "in", "tag", "dead")
 # author:dao, title:"paged attention": a word or phrase searched in one field only.
 FIELD_KEYS = {"title": "title", "author": "author", "by": "author", "description": "description",
               "desc": "description", "note": "note", "notes": "note"}
@@ -43,7 +45,7 @@ FIELDS = ("title", "author", "description", "note")
 _FIELD_ALIASES = {
     "title": "title", "titles": "title", "author": "author", "authors": "author",
     "description": "description", "descriptions": "description", "desc": "description",
-    "note": "note", "notes": "note",
+    "note": "note", "notes": "note", "article": "article", "articles": "article",
 }
 _SCOPES = {"inbox": "inbox", "feeds": "feeds", "feed": "feeds", "entries": "feeds",
            "all": "all", "guides": "all", "resources": "all"}
@@ -85,6 +87,7 @@ class ParsedQuery:
     tags: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)  # empty = every field
     scope: str = "all"  # all | inbox | feeds
+    dead: bool | None = None  # dead:yes / dead:no: the link's recorded health
     problems: list[str] = field(default_factory=list)
     invalid: bool = False  # a filter value matched nothing: no result can match
 
@@ -98,7 +101,8 @@ class ParsedQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.tiers or self.statuses or self.topics or self.guides or self.tags)
+        return bool(self.tiers or self.statuses or self.topics or self.guides or self.tags
+                    or self.dead is not None)
 
     @property
     def is_empty(self) -> bool:
@@ -238,6 +242,14 @@ def _add_filter(query: ParsedQuery, key: str, value: str, *, typing: bool) -> No
         query.guides.append(value)
     elif key == "tag":  # stored tags are lower case, spaces as hyphens
         query.tags += ["-".join(p.lower().split()) for p in value.split(",") if p.strip()]
+    elif key == "dead":
+        answer = {"yes": True, "y": True, "true": True, "1": True,
+                  "no": False, "n": False, "false": False, "0": False}.get(value.lower())
+        if answer is not None:
+            query.dead = answer
+        elif not typing:
+            query.problems.append(f"dead:{value} is not yes or no; use dead:yes or dead:no")
+            query.invalid = True
     elif key == "in":
         for part in filter(None, (p.strip().lower() for p in value.split(","))):
             if part in _FIELD_ALIASES:
@@ -254,7 +266,7 @@ def _add_filter(query: ParsedQuery, key: str, value: str, *, typing: bool) -> No
             elif not typing:
                 query.problems.append(
                     f"in:{part} is unknown; use in:title, in:author, in:description, "
-                    "in:notes, in:inbox or in:feeds"
+                    "in:notes, in:article, in:inbox or in:feeds"
                 )
                 query.invalid = True
 

@@ -26,11 +26,13 @@ class Hit:
     score: float
     terms: tuple[Term, ...]
     spans: dict[str, tuple[Span, ...]]
+    article: str | None = None  # the matching sentence of the stored article text
 
     @property
     def matched(self) -> tuple[str, ...]:
-        """The fields a word matched in: title, author, description, note."""
-        return tuple(f for f in FIELDS if self.spans.get(f))
+        """The fields a word matched in: title, author, description, note (and article,
+        for a resource found through its stored text)."""
+        return tuple(f for f in FIELDS if self.spans.get(f)) + (("article",) if self.article else ())
 
     def title(self, limit: int | None = None) -> Marked:
         return mark(self.item.title, self.terms, field_name="title", limit=limit)
@@ -49,6 +51,9 @@ class Hit:
                 found = snippet(getattr(self.item, name), self.terms, width, name)
                 if found:
                     return name, found
+        if self.article:
+            return "article", (snippet(self.article, self.terms, width)
+                               or mark(self.article, self.terms, limit=width))
         return None
 
     def as_json(self) -> dict[str, Any]:
@@ -56,6 +61,8 @@ class Hit:
         data["score"] = round(self.score, 4)
         data["matched"] = list(self.matched)
         data["highlights"] = {k: [list(s) for s in v] for k, v in self.spans.items() if v}
+        if self.article:
+            data["article_match"] = self.article
         return data
 
 

@@ -33,6 +33,7 @@ from tuiguide.tui import warmup
 from tuiguide.tui.features.base import Feature
 from tuiguide.tui.features.feeds import FeedsFeature
 from tuiguide.tui.features.library import LibraryFeature
+from tuiguide.tui.features.reader import ReaderFeature
 from tuiguide.tui.features.review import ReviewFeature
 from tuiguide.tui.features.search import SearchFeature
 from tuiguide.tui.features.study import StudyFeature
@@ -64,7 +65,8 @@ class BrowseScreen(Screen[None]):
     """Browse a catalogue; reopens at the node, tier and row the user left."""
 
     FEATURES: ClassVar[tuple[type[Feature], ...]] = (
-        StudyFeature, FeedsFeature, SearchFeature, ReviewFeature, LibraryFeature, UndoFeature,
+        StudyFeature, FeedsFeature, SearchFeature, ReviewFeature, LibraryFeature, ReaderFeature,
+        UndoFeature,
     )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
@@ -80,6 +82,7 @@ class BrowseScreen(Screen[None]):
         *SearchFeature.BINDINGS,
         *StudyFeature.BINDINGS,
         *browse_keys.OPEN_KEYS,
+        *ReaderFeature.BINDINGS,
         *ReviewFeature.BINDINGS,
         *browse_keys.RARE_KEYS,
         *FeedsFeature.BINDINGS,

@@ -22,6 +22,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 
+from tuiguide.core.articles.store import link_states
 from tuiguide.core.models import Item
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.study import upnext as study
@@ -125,6 +126,7 @@ class ItemSource(ListSource):
         self.topic_id = topic_id
         # The detail pane names the guide only when there is more than one.
         self.show_guide = len(catalogue.guides()) > 1
+        self._dead_ids: set[int] = set()  # resources of the rows read whose link is dead
 
     @property
     def empty_message(self) -> str:  # type: ignore[override]
@@ -136,9 +138,22 @@ class ItemSource(ListSource):
         return self.catalogue.count_items(self.guide_id, self.topic_id, self.tier)
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
-        return self.catalogue.items(
+        return self.with_link_states(self.catalogue.items(
             self.guide_id, self.topic_id, self.tier, limit=limit, offset=offset
-        )
+        ))
+
+    def with_link_states(self, items: Sequence[Item]) -> Sequence[Item]:
+        """Note which of a page's links are dead (one query a page), for :meth:`render_row`."""
+        states = link_states(self.catalogue, {item.url for item in items})
+        for item in items:
+            if states.get(item.url) == "dead":
+                self._dead_ids.add(item.id)
+            else:
+                self._dead_ids.discard(item.id)
+        return items
+
+    def dead_link(self, row: Item) -> bool:
+        return row.id in self._dead_ids
 
     def tier_counts(self) -> dict[int | None, int] | None:
         by_tier = self.catalogue.tier_counts(self.guide_id, self.topic_id)
@@ -148,7 +163,8 @@ class ItemSource(ListSource):
         return f"{row.id}:{row.placement_id}"
 
     def render_row(self, row: Item, width: int) -> Text:
-        return render.item_row(row, width)
+        line = render.item_row(row, width)
+        return render.mark_dead_link(line) if self.dead_link(row) else line
 
     def render_detail(self, row: Item) -> RenderableType:
         return render.item_detail(row, show_guide=self.show_guide)
@@ -187,7 +203,8 @@ class UpNextSource(ItemSource):
         return study.up_next_count(self.catalogue, tier=self.tier)
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
-        return study.up_next(self.catalogue, limit=limit, offset=offset, tier=self.tier)
+        return self.with_link_states(
+            study.up_next(self.catalogue, limit=limit, offset=offset, tier=self.tier))
 
     def tier_counts(self) -> dict[int | None, int] | None:
         by_tier = study.up_next_tier_counts(self.catalogue)

@@ -182,6 +182,7 @@ class ItemSearchSource(_Results, ItemSource):
         self._prefetched = prefetched if usable else None
         self._first = None
         self._counts = prefetched.counts if usable and prefetched else counts
+        self._articles: dict[int, str] = {}  # resource id -> sentence, for article-only hits
 
     @property
     def empty_message(self) -> str:  # type: ignore[override]
@@ -191,7 +192,9 @@ class ItemSearchSource(_Results, ItemSource):
         return self._count_results()
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
-        return [hit.item for hit in self._page_results(offset, limit).hits[:limit]]
+        hits = self._page_results(offset, limit).hits[:limit]
+        self._articles.update((hit.item.id, hit.article) for hit in hits if hit.article)
+        return self.with_link_states([hit.item for hit in hits])
 
     def tier_counts(self) -> dict[int | None, int] | None:
         if self._counts is None:
@@ -205,32 +208,41 @@ class ItemSearchSource(_Results, ItemSource):
         return super().same_as(other) and getattr(other, "text", None) == self.text
 
     def render_row(self, row: Item, width: int) -> Text:
-        return search_row(row, self.terms, width)
+        line = search_row(row, self.terms, width, article=self._articles.get(row.id))
+        return render.mark_dead_link(line) if self.dead_link(row) else line
 
     def render_detail(self, row: Item) -> RenderableType:
-        return search_detail(row, self.terms, show_guide=self.show_guide)
+        shown = search_detail(row, self.terms, show_guide=self.show_guide)
+        sentence = self._articles.get(row.id)
+        return shown if sentence is None else Group(shown, *article_match(sentence, self.terms))
 
 
 SNIPPET_MIN = 12
 """Cells below which a result row has no room for the words around a match."""
 
 
-def search_row(item: Item, terms: Sequence[Term], width: int) -> Text:
+def search_row(
+    item: Item, terms: Sequence[Term], width: int, *, article: str | None = None
+) -> Text:
     """A result row laid out like the browse list's (``glyph title ✎ ... author  T1``), the
     matched words highlighted. When only the description or note matched, the words around
     the match get their own column between the title and the author (in italics), so they
-    never read as the author, and the author is kept."""
+    never read as the author, and the author is kept. A result found only in its stored
+    article (``article``: the matching sentence) shows ``article: ...`` in that column."""
     glyph = Text(GLYPHS.get(item.status, "?"), style=GLYPH_STYLES.get(item.status, ""))
     tier = Text(tier_label(item.tier).rjust(2), style="dim" if not item.tier else "")
     rest = max(width - 6 - tier.cell_len, 0)
     marked_author = mark(item.author, terms, field_name="author", limit=200)
-    author = render.side_column(marked_text(marked_author, MATCH_STYLE, "dim"), render.author_room(rest))
+    author = render.side_column(marked_text(marked_author, MATCH_STYLE, "dim"),
+                                render.author_room(rest))
     room = rest - author.cell_len - 2 if author.cell_len else rest
     marked_title = mark(item.title, terms, field_name="title", limit=500)
     title = marked_text(marked_title, MATCH_STYLE, TITLE_STYLES.get(item.status, ""))
     markers = render.row_markers(item)
     found = None
-    if not marked_title.spans and not marked_author.spans:
+    if article is not None:
+        found = _article_side(article, terms, room - room // 2 - 2)
+    elif not marked_title.spans and not marked_author.spans:
         found = _snippet(item, terms, room)
     row = Text(" ")
     row.append_text(glyph)
@@ -264,6 +276,22 @@ def _snippet(item: Item, terms: Sequence[Term], room: int) -> Text | None:
         if found is not None:
             return marked_text(found, MATCH_STYLE, "italic")
     return None
+
+
+def _article_side(sentence: str, terms: Sequence[Term], width: int) -> Text | None:
+    """The column of a result found only in its article: a label and the match."""
+    if width < SNIPPET_MIN:
+        return None
+    side = Text("article: ", style="dim")
+    found = snippet(sentence, terms, max(width - side.cell_len, 12)) or mark(sentence, terms, limit=200)
+    side.append_text(marked_text(found, MATCH_STYLE, "italic dim"))
+    return side
+
+
+def article_match(sentence: str, terms: Sequence[Term]) -> list[RenderableType]:
+    """The detail pane's part for a result found only in its stored article text."""
+    return [Text(), Rule(Text("Found in the stored article (v reads it)"), align="left", style="dim"),
+            marked_text(mark(sentence, terms, multiline=False, limit=1000), MATCH_STYLE)]
 
 
 def search_detail(item: Item, terms: Sequence[Term], *, show_guide: bool = True) -> RenderableType:

@@ -130,6 +130,21 @@ def item_row(item: Item, width: int) -> Text:
     return fit(row, width)
 
 
+DEAD_LINK_GLYPH = "✗"
+"""Drawn in a list row's first cell when the row's link was found dead (404/410, or
+unreachable on two checks a day apart); ``dead:yes`` in search lists them."""
+
+
+def mark_dead_link(row: Text) -> Text:
+    """``row`` (a list row, its first cell a space) with the dead-link glyph in that cell,
+    just before the status glyph."""
+    if not row.plain.startswith(" "):
+        return row
+    marked = Text(DEAD_LINK_GLYPH, style="bold red")
+    marked.append_text(row[1:])
+    return marked
+
+
 def status_line(item: Item) -> Text:
     """``● Done on 2025-01-31`` (or ``◐ Reading since ...``, ``○ To do``)."""
     text = Text()

@@ -1,0 +1,90 @@
+"""Search over stored article text and dead links in the real app (Pilot, a real catalogue
+file): a result found only in its article says so in its row and shows the sentence in the
+detail pane; ``dead:yes`` lists dead links; a dead link carries its glyph in the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_support import mark_dead, store_text
+from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.tui.app import make_app
+from tuiguide.tui.screens.browse import BrowseScreen
+from tuiguide.tui.sources.search import ItemSearchSource
+from ui_support import screen_text
+
+GUIDE = """# Study Guide
+
+## 1. Serving
+
+### Tier 1
+
+- [Paged attention](https://example.org/paged) - Kwon. Memory for serving.
+- [Speculative decoding](https://example.org/spec) - Leviathan. Draft then verify.
+- [Quantisation notes](https://example.org/quant) - Dettmers. Smaller weights.
+"""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "a.db"
+    with Catalogue.open(path, seed=False) as cat:
+        cat.import_text(GUIDE, source="g")
+        store_text(cat, 1, "Blocks live in pages. Fragmentation drops below four percent.")
+        mark_dead(cat, 3)
+    return path
+
+
+async def search_for(pilot, screen: BrowseScreen, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("slash")
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+    for _ in range(200):
+        await pilot.pause(0.05)
+        source = screen.source
+        if isinstance(source, ItemSearchSource) and source.text == text and source.results:
+            break
+    await pilot.pause(0.2)
+
+
+async def test_a_result_found_in_its_article_says_so_with_the_sentence(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await search_for(pilot, screen, "fragmentation")
+        shown = screen_text(app)
+        assert "Search: fragmentation · 1" in shown
+        row = next(line for line in shown.splitlines() if "○ Paged attention" in line)
+        assert "article: Fragmentat" in row
+        assert "Found in the stored article" in shown
+        assert "Fragmentation drops below four" in shown  # the sentence, wrapped
+
+
+async def test_dead_yes_lists_the_dead_links(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await search_for(pilot, screen, "dead:yes")
+        items = screen.item_list
+        assert [items.row_at(i).title for i in range(items.count)] == ["Quantisation notes"]
+
+
+async def test_a_dead_link_has_its_glyph_in_the_list(db: Path) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await pilot.press("l")
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        cells = [cell for line in shown.splitlines() for cell in line.split("│")]
+        dead = next(cell for cell in cells if "○ Quantisation notes" in cell)
+        alive = next(cell for cell in cells if "○ Paged attention" in cell)
+        assert dead.startswith("✗○ Quantisation notes"), shown
+        assert alive.startswith(" ○ Paged attention") and "✗" not in alive
