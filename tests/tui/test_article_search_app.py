@@ -58,7 +58,7 @@ async def test_a_result_found_in_its_article_says_so_with_the_sentence(db: Path)
         shown = screen_text(app)
         assert "Search: fragmentation · 1" in shown
         row = next(line for line in shown.splitlines() if "○ Paged attention" in line)
-        assert "article: Fragmentat" in row
+        assert "article: Fragment" in row  # the label, then the matching sentence
         assert "Found in the stored article" in shown
         assert "Fragmentation drops below four" in shown  # the sentence, wrapped
 

@@ -248,10 +248,10 @@ def search_row(
     row.append_text(glyph)
     row.append(" ")
     if found is not None:
-        # The title keeps at least half the room (all it needs, when short); the snippet
-        # has the rest.
+        # The title keeps what it needs, up to all but the snippet's least (at least half
+        # the room when it is long); the snippet has the rest.
         wanted = title.cell_len + (markers.cell_len + 1 if markers.cell_len else 0)
-        title_width = max(min(wanted, room - SNIPPET_MIN - 2), room // 2)
+        title_width = min(wanted, max(room - SNIPPET_MIN - 2, room // 2))
         row.append_text(render.titled(title, markers, title_width))
         row.append("  ")
         row.append_text(fit(found, room - title_width - 2))
