@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import select
 import shlex
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +14,6 @@ from tuiguide.cli.main import main
 from tuiguide.cli.note_edit import editor_command
 from tuiguide.core.store.catalogue import Catalogue
 
-TUIGUIDE = Path(sys.executable).parent / "tuiguide"
 
 EDITOR_SCRIPT = """\
 import pathlib, sys
@@ -42,43 +37,15 @@ def make_editor(tmp_path: Path, mode: str) -> tuple[str, Path]:
     return f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}", seen
 
 
-def run_in_pty(args: list[str], env: dict[str, str], timeout: float = 60) -> tuple[int, str]:
-    """Run with stdin/stdout/stderr on a pseudo-terminal, as a user at a shell would."""
-    master, slave = os.openpty()
-    proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            close_fds=True)
-    os.close(slave)
-    output = b""
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(master, 4096)
-                except OSError:  # EIO: the child side closed
-                    break
-                if not chunk:
-                    break
-                output += chunk
-            elif proc.poll() is not None:
-                break
-        code = proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-    return code, output.decode("utf-8", "replace")
-
-
 @pytest.fixture
-def setup(tmp_path: Path):
+def setup(tmp_path: Path, monkeypatch):
     cat = small_catalogue(tmp_path)
     a1 = rid(cat, "A1")
     cat.set_note(a1, "old text")
     cat.close()
-    env = {k: v for k, v in os.environ.items() if k not in ("VISUAL", "EDITOR")}
-    env["TUIGUIDE_DB"] = str(tmp_path / "study.db")
+    monkeypatch.delenv("VISUAL", raising=False)  # the tests choose the editor
+    monkeypatch.delenv("EDITOR", raising=False)
+    env = {"TUIGUIDE_DB": str(tmp_path / "study.db")}
     return tmp_path, a1, env
 
 
@@ -90,41 +57,41 @@ def note_of(tmp_path: Path, resource_id: int) -> str:
         cat.close()
 
 
-def test_editor_edits_the_note_at_a_terminal(setup) -> None:
+def test_editor_edits_the_note_at_a_terminal(setup, at_terminal) -> None:
     tmp_path, a1, env = setup
     env["EDITOR"], seen = make_editor(tmp_path, "append")
-    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    code, out = at_terminal(["note", str(a1)], env=env)
     assert code == 0, out
     assert f"note saved for {a1}" in out
     assert seen.read_text() == "old text\n"  # the editor was handed the current note
     assert note_of(tmp_path, a1) == "old text\nadded in the editor"
 
 
-def test_visual_wins_over_editor_and_clearing_deletes(setup) -> None:
+def test_visual_wins_over_editor_and_clearing_deletes(setup, at_terminal) -> None:
     tmp_path, a1, env = setup
     env["VISUAL"], _ = make_editor(tmp_path, "clear")
     env["EDITOR"], never = make_editor(tmp_path, "append")
-    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    code, out = at_terminal(["note", str(a1)], env=env)
     assert code == 0, out
     assert f"note deleted for {a1}" in out
     assert not never.exists()
     assert note_of(tmp_path, a1) == ""
 
 
-def test_failing_editor_changes_nothing(setup) -> None:
+def test_failing_editor_changes_nothing(setup, at_terminal) -> None:
     tmp_path, a1, env = setup
     env["EDITOR"], _ = make_editor(tmp_path, "fail")
-    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    code, out = at_terminal(["note", str(a1)], env=env)
     assert code == 2
     assert "exited with status 1; the note was not changed" in out
     assert "Traceback" not in out
     assert note_of(tmp_path, a1) == "old text"
 
 
-def test_missing_editor_is_one_line(setup) -> None:
+def test_missing_editor_is_one_line(setup, at_terminal) -> None:
     tmp_path, a1, env = setup
     env["EDITOR"] = "no-such-editor-anywhere --wait"
-    code, out = run_in_pty([str(TUIGUIDE), "note", str(a1)], env)
+    code, out = at_terminal(["note", str(a1)], env=env)
     assert code == 2
     assert "editor 'no-such-editor-anywhere' not found" in out
 
