@@ -14,7 +14,6 @@ from tuiguide.cli.main import main
 from tuiguide.cli.note_edit import editor_command
 from tuiguide.core.store.catalogue import Catalogue
 
-
 EDITOR_SCRIPT = """\
 import pathlib, sys
 path = pathlib.Path(sys.argv[-1])
