@@ -16,8 +16,10 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -210,11 +212,13 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
-def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
-    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while
-    ``tuiguide refresh`` waits on a slow feed: it ends at once without a traceback, its
-    worker processes end with it, and every feed it stored is whole."""
+@contextmanager
+def refresh_while_parsing(tmp_path: Path, server, *, stored_feeds: int,
+                          new_session: bool = False) -> Iterator[tuple[subprocess.Popen[bytes],
+                                                                        str, Path]]:
+    """``tuiguide refresh`` in a subprocess, once its parsing workers have stored
+    ``stored_feeds`` feeds while one feed is held open: yields (the command, the marker in its
+    workers' environment, the catalogue). Afterwards nothing it started is left running."""
     gate = threading.Event()
     db = tmp_path / "c.db"
     with open_catalogue(db) as cat:
@@ -224,25 +228,20 @@ def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
     env = {**os.environ, name: value, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     cron = subprocess.Popen(
         [sys.executable, "-m", "tuiguide", "--db", str(db), "refresh", "--timeout", "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=new_session,
     )
     try:
         deadline = time.monotonic() + 30
         while True:  # wait until the workers have parsed (and the command stored) feeds
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                if conn.execute("SELECT count(DISTINCT feed_id) FROM feed_entries").fetchone()[0] >= 3:
-                    break
+                stored = conn.execute(
+                    "SELECT count(DISTINCT feed_id) FROM feed_entries").fetchone()[0]
+            if stored >= stored_feeds:
+                break
             assert cron.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         assert len(_processes_with(marker)) >= 2, "the refresh started no worker processes"
-        os.killpg(cron.pid, signal.SIGINT)
-        _out, err = cron.communicate(timeout=20)  # no process is left holding its output
-        assert cron.returncode != 0
-        assert b"Traceback" not in err, err.decode(errors="replace")
-        deadline = time.monotonic() + 10
-        while _processes_with(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _processes_with(marker) == []
+        yield cron, marker, db
     finally:
         gate.set()
         for pid in _processes_with(marker):
@@ -250,6 +249,28 @@ def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
         if cron.poll() is None:
             cron.kill()
             cron.communicate()
+
+
+def wait_until_gone(marker: str) -> None:
+    """Until no process carries ``marker`` (10 s at most); then none may."""
+    deadline = time.monotonic() + 10
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(marker) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_ctrl_c_ends_a_refresh_cleanly(tmp_path: Path, server) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while
+    ``tuiguide refresh`` waits on a slow feed: it ends at once without a traceback, its
+    worker processes end with it, and every feed it stored is whole."""
+    with refresh_while_parsing(tmp_path, server, stored_feeds=3, new_session=True) as (
+            cron, marker, db):
+        os.killpg(cron.pid, signal.SIGINT)
+        _out, err = cron.communicate(timeout=20)  # no process is left holding its output
+        assert cron.returncode != 0
+        assert b"Traceback" not in err, err.decode(errors="replace")
+        wait_until_gone(marker)
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     per_feed = dict(conn.execute(
@@ -265,36 +286,7 @@ def test_a_killed_refresh_leaves_no_worker_processes(tmp_path: Path, server) -> 
     """``kill -9`` of ``tuiguide refresh`` alone (a cron timeout, the OOM killer) mid-refresh:
     its parsing workers end too, and whoever waits on the command's output is not kept
     waiting by them or by multiprocessing's resource tracker."""
-    gate = threading.Event()
-    db = tmp_path / "c.db"
-    with open_catalogue(db) as cat:
-        follow_with_one_held(cat, server, gate)
-    marker = f"TUIGUIDE_TEST_RUN={uuid.uuid4().hex}"
-    name, value = marker.split("=")
-    env = {**os.environ, name: value, "NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
-    cron = subprocess.Popen(
-        [sys.executable, "-m", "tuiguide", "--db", str(db), "refresh", "--timeout", "60"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # wait until the workers have parsed (and the command stored) feeds
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-                if conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]:
-                    break
-            assert cron.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        assert len(_processes_with(marker)) >= 2, "the refresh started no worker processes"
+    with refresh_while_parsing(tmp_path, server, stored_feeds=1) as (cron, marker, _db):
         cron.send_signal(signal.SIGKILL)
         cron.communicate(timeout=10)  # the workers hold its stdout and stderr until they end
-        deadline = time.monotonic() + 10
-        while _processes_with(marker) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _processes_with(marker) == []
-    finally:
-        gate.set()
-        for pid in _processes_with(marker):
-            os.kill(pid, signal.SIGKILL)
-        if cron.poll() is None:
-            cron.kill()
-            cron.communicate()
+        wait_until_gone(marker)
