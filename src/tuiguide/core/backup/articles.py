@@ -54,11 +54,13 @@ def _article(i: int, raw: Any) -> dict[str, Any]:
     row["kind"] = row["kind"] or "article"
     row["final_url"] = row["final_url"] or row["link"]
     row["words"], row["truncated"] = row["words"] or 0, row["truncated"] or 0
-    row["fetched_at"] = _stamp(raw.get("fetched_at"), f"{where} fetched_at")
+    row["fetched_at"] = file_stamp(raw.get("fetched_at"), f"{where} fetched_at")
     return row
 
 
-def _stamp(value: Any, where: str) -> str:
+def file_stamp(value: Any, where: str) -> str:
+    """A time from an export file, as the catalogue stores it (UTC,
+    ``YYYY-MM-DDTHH:MM:SSZ``); ``ValueError`` naming ``where`` when it is not one."""
     if not isinstance(value, str):
         raise ValueError(f"{where} is not a time")
     try:

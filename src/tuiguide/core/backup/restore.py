@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from tuiguide.core.backup.additions import (
     merge_additions,
     merge_own_links,
 )
-from tuiguide.core.backup.articles import merge_articles, parse_articles
+from tuiguide.core.backup.articles import file_stamp, merge_articles, parse_articles
 from tuiguide.core.backup.export import EXPORT_FORMAT, EXPORT_VERSION
 from tuiguide.core.errors import UserError, read_user_file
 from tuiguide.core.models import STATUSES
@@ -165,18 +164,13 @@ class _Bad(Exception):
 
 
 def _stamp(value: Any, where: str, *, optional: bool = True) -> str | None:
-    """A time from the file, as the catalogue stores it (UTC, ``YYYY-MM-DDTHH:MM:SSZ``)."""
+    """A time from the file, as the catalogue stores it (None when optional and absent)."""
     if value is None and optional:
         return None
-    if not isinstance(value, str):
-        raise _Bad(f"{where} is not a time")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _Bad(f"{where} is not a time ({value[:40]!r})") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return file_stamp(value, where)
+    except ValueError as exc:
+        raise _Bad(str(exc)) from None
 
 
 def _text(value: Any, where: str, *, optional: bool = True) -> str | None:
