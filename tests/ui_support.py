@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.command import CommandList, CommandPalette
 
 from tuiguide.core.store.catalogue import Catalogue
 
@@ -101,4 +102,18 @@ async def settle_keys(pilot) -> None:
     from tuiguide.tui.screens.browse import KEYS_SETTLE
 
     await pilot.pause(KEYS_SETTLE + 0.2)
+    await pilot.pause()
+
+
+async def palette_results(pilot) -> None:
+    """Wait until the open command palette has gathered every provider's hits."""
+    app = pilot.app
+    palette = app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.pause(0.1)
+    for _ in range(200):
+        gathering = any(w.is_running and w.node is palette for w in app.workers)
+        if not gathering and palette.query_one(CommandList).option_count:
+            break
+        await pilot.pause(0.05)
     await pilot.pause()

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
-from textual.command import CommandList, CommandPalette
 
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import transaction
@@ -22,7 +21,14 @@ from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.sources.base import ItemSource
 from tuiguide.tui.sources.inbox import InboxSource
 from tuiguide.tui.sources.search import EntrySearchSource, ItemSearchSource, is_search_source
-from ui_support import down_to_topic, fixed_now, screen_lines, screen_text, terminal_output
+from ui_support import (
+    down_to_topic,
+    fixed_now,
+    palette_results,
+    screen_lines,
+    screen_text,
+    terminal_output,
+)
 
 GUIDE = """\
 # Search Guide
@@ -451,20 +457,6 @@ async def test_a_hostile_title_is_highlighted_literally(db: Path) -> None:
 
 
 # ---------------------------------------------------------------------------- the palette
-async def palette_results(pilot) -> None:
-    """Wait until the open command palette has gathered every provider's hits."""
-    app = pilot.app
-    palette = app.screen
-    assert isinstance(palette, CommandPalette)
-    await pilot.pause(0.1)
-    for _ in range(200):
-        gathering = any(w.is_running and w.node is palette for w in app.workers)
-        if not gathering and palette.query_one(CommandList).option_count:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause()
-
-
 async def palette_choose(pilot, text: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()

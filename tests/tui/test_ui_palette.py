@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList
 
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.tui.app import make_app
 from tuiguide.tui.commands import word_match
-from ui_support import fixed_now, settle_keys
+from ui_support import fixed_now, palette_results, settle_keys
 
 GUIDE = """\
 # Palette Guide
@@ -41,16 +41,8 @@ async def palette_prompts(pilot, query: str) -> list[str]:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*["space" if ch == " " else ch for ch in query])
-    palette = app.screen
-    assert isinstance(palette, CommandPalette)
-    await pilot.pause(0.1)
-    for _ in range(200):
-        gathering = any(w.is_running and w.node is palette for w in app.workers)
-        if not gathering and palette.query_one(CommandList).option_count:
-            break
-        await pilot.pause(0.05)
-    await pilot.pause()
-    options = palette.query_one(CommandList)
+    await palette_results(pilot)
+    options = app.screen.query_one(CommandList)
     prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     await pilot.press("escape")
     await pilot.pause()
