@@ -22,7 +22,6 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.widgets.tree import TreeNode
 
 from tuiguide.core.errors import UserError
@@ -44,6 +43,7 @@ from tuiguide.tui.screens.help import HelpScreen
 from tuiguide.tui.sources.base import BASE_NODES, ListSource, ordered_nodes
 from tuiguide.tui.watch import CatalogueWatch
 from tuiguide.tui.widgets.detail import DetailPane
+from tuiguide.tui.widgets.footer import FittingFooter
 from tuiguide.tui.widgets.header import GuideHeader
 from tuiguide.tui.widgets.item_list import ItemList
 from tuiguide.tui.widgets.tier_tabs import TierTabs
@@ -128,7 +128,7 @@ class BrowseScreen(Screen[None]):
         self.topic_tree.border_title = "Topics"
         self.detail_pane.border_title = "Details"
         yield Container(self.topic_tree, self.centre, self.detail_pane, id="body")
-        yield Footer(compact=True)
+        yield FittingFooter(palette_from=NARROW_BELOW, compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "feature":

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.feeds import refresh as feeds
@@ -27,6 +27,7 @@ from tuiguide.core.feeds.inbox import inbox_count
 from tuiguide.core.feeds.refresh import Feed, RefreshProgress
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui.messages import FeedAdded, FeedLanded, FeedsRefreshed
+from tuiguide.tui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -134,7 +135,7 @@ class FeedsScreen(Screen[bool]):
             yield Input(placeholder="Feed URL (http:// or https://) · enter adds · esc cancels",
                         id="feeds-add")
             yield Static(id="feeds-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#feeds-table", DataTable)

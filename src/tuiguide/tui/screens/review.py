@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.review import scheduler, store
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui.screens.note_editor import NoteEditor
+from tuiguide.tui.widgets.footer import FittingFooter
 from tuiguide.tui.widgets.render import note_detail
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class ReviewScreen(Screen[Summary]):
         yield Static(id="review-title")
         with VerticalScroll(id="review-scroll"):
             yield Static(id="review-card")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-scroll").focus()

@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tuiguide.core.study.stats import Stats, compute_stats
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.tui.widgets.footer import FittingFooter
 from tuiguide.views.stats import render_stats
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class StatsScreen(Screen[None]):
         yield Static(self.title_text(), id="stats-title")
         with VerticalScroll(id="stats-scroll"):
             yield Static(id="stats-body")
-        yield Footer()
+        yield FittingFooter()
 
     def title_text(self) -> Text:
         guide = self.catalogue.guide(self.guide_id) if self.guide_id is not None else None
