@@ -24,9 +24,9 @@ from tuiguide.core.store.connection import (
     describe_sqlite_error,
     open_connection,
     transaction,
-    utcnow,
 )
 from tuiguide.core.store.importer import import_guide
+from tuiguide.core.text.stamps import utc_stamp
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -39,7 +39,7 @@ class Catalogue:
     """Queries and writes over one catalogue file."""
 
     def __init__(
-        self, conn: sqlite3.Connection, path: Path | str, *, now: Callable[[], str] = utcnow
+        self, conn: sqlite3.Connection, path: Path | str, *, now: Callable[[], str] = utc_stamp
     ):
         self.conn = conn
         self._db: Database | None = None
@@ -58,7 +58,7 @@ class Catalogue:
         path: Path | str,
         *,
         seed: bool = True,
-        now: Callable[[], str] = utcnow,
+        now: Callable[[], str] = utc_stamp,
     ) -> Catalogue:
         """Open (creating and migrating) the catalogue; import the bundled guide when empty."""
         notices: list[str] = []
