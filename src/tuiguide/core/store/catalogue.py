@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +88,13 @@ class Catalogue:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several store calls of a feature package (undo's reversal and its mark) that land
+        together or not at all; a nested use joins the outer transaction."""
+        with transaction(self.conn):
+            yield
 
     def ensure_seeded(self) -> ImportReport | None:
         """First run: an empty catalogue gets the bundled guide."""
