@@ -334,15 +334,12 @@ def guide_markdown(n: int, *, seed: int = 1) -> str:
     return plan_guides(n, seed=seed, guides=1)[0]
 
 
-def _iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
     """Statuses on 30 % of resources, notes on 5 %, one event each; one transaction."""
     from tuiguide.core.store.connection import transaction
     from tuiguide.core.store.counts import recount
     from tuiguide.core.store.search_index import refresh_documents
+    from tuiguide.core.text.stamps import utc_stamp
 
     rng = random.Random(seed + 1)
     words = _Words(rng)
@@ -352,7 +349,7 @@ def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
     status_rows, note_rows, events = [], [], []
     for rid in rng.sample(ids, int(len(ids) * STATUS_SHARE)):
         status = rng.choices(["done", "reading", "skipped"], [0.6, 0.25, 0.15])[0]
-        at = _iso(start + timedelta(minutes=rng.randrange(60 * 24 * 365)))
+        at = utc_stamp(start + timedelta(minutes=rng.randrange(60 * 24 * 365)))
         started = at if status in ("reading", "done") else None
         finished = at if status == "done" else None
         status_rows.append((status, at, started, finished, rid))
@@ -361,7 +358,7 @@ def add_study_history(cat: Catalogue, *, seed: int = 1) -> dict[str, int]:
         body = " ".join(
             words.fill(rng.choice(NOTE_SENTENCES)) for _ in range(rng.randint(1, 4))
         )
-        at = _iso(start + timedelta(minutes=rng.randrange(60 * 24 * 365)))
+        at = utc_stamp(start + timedelta(minutes=rng.randrange(60 * 24 * 365)))
         note_rows.append((rid, body, at, at))
         events.append((rid, "note", "edit", None, at))
     events.sort(key=lambda e: e[4])

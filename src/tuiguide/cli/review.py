@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 
 def _local_day(stamp: str) -> str:
-    from tuiguide.core.review.scheduler import parse_stamp
+    from tuiguide.core.text.stamps import parse_utc
 
-    return parse_stamp(stamp).astimezone().strftime("%Y-%m-%d")
+    return parse_utc(stamp).astimezone().strftime("%Y-%m-%d")
 
 
 def _cells(row: DueItem) -> Sequence[RenderableType]:
@@ -64,9 +64,10 @@ def review_cmd(ctx: Context, item_id: str | None, rating: str | None, due_by: st
     """Resources due for spaced review (marked done ones come back on an FSRS schedule),
     oldest due first; with ID and --rate, record a review."""
     from tuiguide.core.review import scheduler, store
+    from tuiguide.core.text.stamps import parse_utc, utc_stamp
 
     catalogue = ctx.catalogue()
-    now = scheduler.parse_stamp(catalogue.now())
+    now = parse_utc(catalogue.now())
     if item_id is not None or rating is not None:
         if item_id is None or rating is None:
             raise click.UsageError("give an ID and --rate again|hard|good|easy together")
@@ -80,7 +81,7 @@ def review_cmd(ctx: Context, item_id: str | None, rating: str | None, due_by: st
             click.echo(f"{rid}: rated {rating.lower()}; back "
                        f"{scheduler.interval_text(card.due, now)} ({_local_day(card.due)})")
         return
-    by = scheduler.to_stamp(scheduler.parse_due_by(due_by, now))
+    by = utc_stamp(scheduler.parse_due_by(due_by, now))
     rows = store.due(catalogue, by, limit=100_000)
     print_rows(DUE_ROWS, [rows], output_format(as_json),
                empty="Nothing due for review." if due_by is None

@@ -12,13 +12,13 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import click
 
 from tuiguide.cli.common import console
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.core.text.stamps import parse_utc
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -228,7 +228,7 @@ ENTRY_ROWS: Rows[InboxEntry] = Rows(
 
 def _local_time(stamp: str) -> str:
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = parse_utc(stamp)
     except ValueError:
         return clean_text(stamp)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")

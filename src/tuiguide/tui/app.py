@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tuiguide.core.store.catalogue import Catalogue
-from tuiguide.core.store.connection import utcnow
+from tuiguide.core.text.stamps import utc_stamp
 from tuiguide.tui.commands import KeyCommandsProvider
 from tuiguide.tui.features.base import Feature
 from tuiguide.tui.jump_provider import JumpProvider
@@ -83,5 +83,5 @@ def make_app(db_path: Path, *, now: Callable[[], str] | None = None) -> Tuiguide
 
     ``now`` replaces the clock used for status dates (tests pass a fixed one).
     """
-    catalogue = Catalogue.open(db_path, now=now or utcnow)
+    catalogue = Catalogue.open(db_path, now=now or utc_stamp)
     return TuiguideApp(catalogue)

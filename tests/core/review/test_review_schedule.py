@@ -11,6 +11,7 @@ from study_support import SMALL_GUIDE, Clock, rid, small_catalogue, write_guide
 from tuiguide.core.errors import UserError
 from tuiguide.core.review import goal, scheduler, store
 from tuiguide.core.store.catalogue import Catalogue
+from tuiguide.core.text.stamps import parse_utc
 
 START = "2026-03-02T09:00:00Z"
 
@@ -45,9 +46,9 @@ def test_each_rating_moves_the_due_date_and_again_is_a_lapse(cat: Catalogue, clo
     clock.stamp = "2026-03-04T09:00:00Z"
     card = store.card(cat, a1)
     assert card is not None
-    now = scheduler.parse_stamp(clock.stamp)
+    now = parse_utc(clock.stamp)
     preview = scheduler.preview(card, now)
-    days = {r: (scheduler.parse_stamp(due) - now).days for r, due in preview.items()}
+    days = {r: (parse_utc(due) - now).days for r, due in preview.items()}
     assert days[1] < days[2] < days[3] < days[4]
     assert days[3] >= 5  # "Good" on a two-day card: about a week and a half
     after = store.record_review(cat, a1, 1)
@@ -92,7 +93,7 @@ def test_rating_an_unknown_id_names_it(cat: Catalogue) -> None:
 
 
 def test_due_by_accepts_offsets_and_dates() -> None:
-    now = scheduler.parse_stamp("2026-03-02T09:00:00Z")
+    now = parse_utc("2026-03-02T09:00:00Z")
     assert scheduler.parse_due_by(None, now) == now
     week = scheduler.parse_due_by("+7d", now).astimezone()
     assert (week.date() - now.astimezone().date()).days == 7

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from study_support import Clock, mark, rid, small_catalogue
 from tuiguide.cli.main import main
-from tuiguide.core.study.upnext import next_item, noted_count, noted_items, up_next, up_next_count
+from tuiguide.core.study.upnext import noted_count, noted_items, up_next, up_next_count
 
 
 def titles(items) -> list[str]:
@@ -48,18 +48,14 @@ def test_shared_resource_moves_when_its_early_place_is_done(tmp_path: Path) -> N
     assert "Shared" not in titles(up_next(cat))  # done in one topic is done everywhere
 
 
-def test_next_item_walks_the_order_and_wraps(tmp_path: Path) -> None:
+def test_up_next_is_empty_when_everything_is_done(tmp_path: Path) -> None:
     clock = Clock()
     cat = small_catalogue(tmp_path, clock=clock)
-    first = next_item(cat)
-    assert first is not None and first.title == "A1"
-    assert next_item(cat, after=first.id).title == "B1"
-    g0 = rid(cat, "G0")
-    assert next_item(cat, after=g0).title == "A1"  # wraps round
+    assert titles(up_next(cat, limit=1)) == ["A1"]
     for title in ["A1", "A2", "A3", "B1", "B2", "B3", "G0", "G2", "Shared"]:
         mark(cat, clock, title, "done", "2025-03-02T10:00:00Z")
-    assert next_item(cat) is None
     assert up_next(cat) == []
+    assert up_next_count(cat) == 0
 
 
 def test_notes_list_newest_first(tmp_path: Path) -> None:

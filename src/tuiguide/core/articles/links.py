@@ -9,7 +9,9 @@ timeout or any other refusal is "failing": the page may well come back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+from tuiguide.core.text.stamps import parse_utc_or_none
 
 ARCHIVE_PREFIX = "https://web.archive.org/web/"
 GONE = frozenset({404, 410})
@@ -59,15 +61,6 @@ def unreachable(error: str | None) -> bool:
     return any(low.startswith(u) for u in _UNREACHABLE)
 
 
-def _parse(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def next_state(status: int | None, error: str | None, *, now: str,
                failing_since: str | None) -> tuple[str, str | None]:
     """(state, failing_since) after a fetch that answered ``status`` or failed with ``error``.
@@ -81,7 +74,7 @@ def next_state(status: int | None, error: str | None, *, now: str,
         return "ok", None
     if status is None and unreachable(error):
         since = failing_since or now
-        first, current = _parse(since), _parse(now)
+        first, current = parse_utc_or_none(since), parse_utc_or_none(now)
         if first is not None and current is not None and current - first >= DEAD_AFTER:
             return "dead", since
         return "failing", since

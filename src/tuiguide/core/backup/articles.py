@@ -5,10 +5,10 @@ catalogue holds replaces it, an equal or older one changes nothing, a missing on
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.articles import store
+from tuiguide.core.text.stamps import parse_utc, utc_stamp
 from tuiguide.core.text.urls import normalise_url
 
 if TYPE_CHECKING:
@@ -64,12 +64,9 @@ def file_stamp(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{where} is not a time")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return utc_stamp(parse_utc(value))
     except ValueError:
         raise ValueError(f"{where} is not a time ({value[:40]!r})") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def merge_articles(catalogue: Catalogue, rows: list[dict[str, Any]]) -> int:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
-import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
 
 from tuiguide.core.feeds.prolog import repair_utf8, strip_doctype
+from tuiguide.core.text.stamps import utc_stamp
 from tuiguide.core.text.urls import is_openable, normalise_url
 
 MAX_ENTRIES = 500
@@ -146,11 +147,11 @@ def _when(parsed: Any) -> str | None:
         return None
     try:
         seconds = calendar.timegm(parsed)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if seconds < 0:
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+        if seconds < 0:
+            return None
+        return utc_stamp(datetime.fromtimestamp(seconds, UTC))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None  # not a date, or one past the year 9999
 
 
 def _entry_author(entry: Any) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tuiguide.core.feeds import store
 from tuiguide.core.feeds.merge import store_entries
 from tuiguide.core.feeds.models import Feed, FeedOutcome
+from tuiguide.core.text.stamps import parse_utc_or_none, utc_stamp
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -29,19 +30,6 @@ def backoff_seconds(failures: int) -> float:
     if failures <= 0:
         return 0.0
     return min(BACKOFF_BASE * 2 ** min(failures - 1, 20), BACKOFF_MAX)
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _format_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_result(result: FetchResult, future: Future[ParsedFeed] | None = None
@@ -69,13 +57,13 @@ def parse_result(result: FetchResult, future: Future[ParsedFeed] | None = None
 def _fail(cat: Catalogue, feed: Feed, status: int | None, error: str,
           retry_after: float | None = None) -> None:
     now_s = cat.now()
-    now = _parse_time(now_s) or datetime.now(UTC)
+    now = parse_utc_or_none(now_s) or datetime.now(UTC)
     failures = feed.failures + 1
     wait = backoff_seconds(failures)
     if retry_after is not None:
         wait = max(wait, min(retry_after, RETRY_AFTER_MAX))
     store.record_failure(cat, feed.id, status=status, error=error, failures=failures,
-                         next_attempt_at=_format_time(now + timedelta(seconds=wait)), now=now_s)
+                         next_attempt_at=utc_stamp(now + timedelta(seconds=wait)), now=now_s)
 
 
 def record_fetch(cat: Catalogue, feed: Feed, result: FetchResult, parsed: ParsedFeed | None

@@ -8,18 +8,18 @@ the dates a card shows before a key is pressed are the dates it gets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
+from tuiguide.core.text.stamps import parse_utc, utc_stamp
 
 if TYPE_CHECKING:
     import fsrs
 
 RATINGS: dict[str, int] = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 RATING_NAMES: dict[int, str] = {v: k for k, v in RATINGS.items()}
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,6 @@ class ReviewCard:
     last_review: str | None
     reps: int
     lapses: int
-
-
-def parse_stamp(stamp: str) -> datetime:
-    """A stored UTC stamp as an aware datetime."""
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
-
-
-def to_stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(STAMP)
 
 
 def rating_value(name: str) -> int:
@@ -69,8 +60,8 @@ def _to_fsrs(card: ReviewCard) -> fsrs.Card:
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
-        due=parse_stamp(card.due),
-        last_review=parse_stamp(card.last_review) if card.last_review else None,
+        due=parse_utc(card.due),
+        last_review=parse_utc(card.last_review) if card.last_review else None,
     )
 
 
@@ -89,8 +80,8 @@ def rate(card: ReviewCard | None, resource_id: int, rating: int, at: datetime) -
         step=after.step,
         stability=after.stability,
         difficulty=after.difficulty,
-        due=to_stamp(after.due),
-        last_review=to_stamp(after.last_review or at),
+        due=utc_stamp(after.due),
+        last_review=utc_stamp(after.last_review or at),
         reps=reps,
         lapses=lapses,
     )
@@ -103,7 +94,7 @@ def preview(card: ReviewCard, at: datetime) -> dict[int, str]:
 
 def interval_text(due: str, now: datetime) -> str:
     """``in 9 days``, ``in 3 months``, ``tomorrow``, ``today``: how far ``due`` is from ``now``."""
-    days = (parse_stamp(due) - now).total_seconds() / 86400
+    days = (parse_utc(due) - now).total_seconds() / 86400
     if days < 0.5:
         return "today"
     whole = round(days)
@@ -142,8 +133,7 @@ def parse_due_by(value: str | None, now: datetime) -> datetime:
         return end_of_local_day(now, n)
     try:
         if "t" in text:
-            moment = datetime.fromisoformat(text.upper())
-            return moment if moment.tzinfo else moment.astimezone()
+            return parse_utc(text, naive=None)
         day = date.fromisoformat(text)
     except ValueError:
         raise UserError(

@@ -15,7 +15,6 @@ from tuiguide.core.models import Item
 from tuiguide.core.review.scheduler import (
     RATING_NAMES,
     ReviewCard,
-    parse_stamp,
     rate,
 )
 from tuiguide.core.store.connection import transaction
@@ -25,6 +24,7 @@ from tuiguide.core.store.rows import (
     UNPLACED_ITEM_SELECT,
     item_from_row,
 )
+from tuiguide.core.text.stamps import parse_utc
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -75,7 +75,7 @@ def follow_status(catalogue: Catalogue, resource_id: int, status: str, now: str)
     Joins the status write's transaction."""
     if status == "done":
         if card(catalogue, resource_id) is None:
-            _save(catalogue, rate(None, resource_id, 3, parse_stamp(now)), now)
+            _save(catalogue, rate(None, resource_id, 3, parse_utc(now)), now)
     elif status in ("todo", "skipped"):
         catalogue.conn.execute("DELETE FROM review_cards WHERE resource_id = ?", (resource_id,))
 
@@ -93,7 +93,7 @@ def record_review(catalogue: Catalogue, resource_id: int, rating: int) -> Review
                 f"resource {resource_id} is not in review; mark it done first "
                 f"(tuiguide status {resource_id} done)"
             )
-        after = rate(before, resource_id, rating, parse_stamp(now))
+        after = rate(before, resource_id, rating, parse_utc(now))
         _save(catalogue, after, now)
         conn.execute(
             "INSERT INTO reviews (resource_id, rating, at, due) VALUES (?, ?, ?, ?)",

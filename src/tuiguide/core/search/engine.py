@@ -286,7 +286,7 @@ def _article_only(
     if where is None:
         columns = parsed.fields or list(RESOURCE_COLUMNS)
         exclude = "{" + " ".join(columns) + "} : (" + parsed.text_expression() + ")"
-        facets = scope.facets(store.guide_ids(catalogue) if scope.tiers else [])
+        facets = scope.facets()
         exclude += f" AND {facets}" if facets else ""  # fewer to set aside
         where = article_search.Restriction(scope.sql(), exclude=exclude)
     shown = len(results.hits)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +25,9 @@ from tuiguide.core.store.connection import (
     describe_sqlite_error,
     open_connection,
     transaction,
-    utcnow,
 )
 from tuiguide.core.store.importer import import_guide
+from tuiguide.core.text.stamps import utc_stamp
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -39,7 +40,7 @@ class Catalogue:
     """Queries and writes over one catalogue file."""
 
     def __init__(
-        self, conn: sqlite3.Connection, path: Path | str, *, now: Callable[[], str] = utcnow
+        self, conn: sqlite3.Connection, path: Path | str, *, now: Callable[[], str] = utc_stamp
     ):
         self.conn = conn
         self._db: Database | None = None
@@ -58,7 +59,7 @@ class Catalogue:
         path: Path | str,
         *,
         seed: bool = True,
-        now: Callable[[], str] = utcnow,
+        now: Callable[[], str] = utc_stamp,
     ) -> Catalogue:
         """Open (creating and migrating) the catalogue; import the bundled guide when empty."""
         notices: list[str] = []
@@ -87,6 +88,13 @@ class Catalogue:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several store calls of a feature package (undo's reversal and its mark) that land
+        together or not at all; a nested use joins the outer transaction."""
+        with transaction(self.conn):
+            yield
 
     def ensure_seeded(self) -> ImportReport | None:
         """First run: an empty catalogue gets the bundled guide."""

@@ -11,11 +11,11 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from tuiguide.core.errors import CatalogueError
 from tuiguide.core.store.migrations import all_migrations
+from tuiguide.core.text.stamps import utc_stamp
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
@@ -205,7 +205,7 @@ def _migrate(
             migration.up(conn)
             conn.execute(
                 "INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
-                (migration.number, migration.name, utcnow()),
+                (migration.number, migration.name, utc_stamp()),
             )
             conn.execute(f"PRAGMA user_version = {migration.number}")
 
@@ -216,5 +216,3 @@ def data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -85,10 +85,10 @@ class SearchScope:
             params += self.statuses
         return " AND ".join(where), params
 
-    def facets(self, guide_ids: Sequence[int] = ()) -> str | None:
+    def facets(self) -> str | None:
         """As an FTS5 expression over the ``facets`` column (None: no filter). Inside a
         topic a tier is a placement's; across topics it is the resource's lead tier, so a
-        resource placed twice counts in one tier (``guide_ids`` is no longer needed)."""
+        resource placed twice counts in one tier."""
         tiers = sorted(set(self.tiers))
         groups: list[list[str]] = []
         if self.statuses:
@@ -173,10 +173,6 @@ def first_matches(catalogue: Catalogue, match: str, limit: int) -> list[tuple[in
         f"SELECT rowid, rank FROM {DOCUMENTS_FTS} WHERE {DOCUMENTS_FTS} MATCH ? LIMIT ?",
         (match, limit),
     ).fetchall()
-
-
-def guide_ids(catalogue: Catalogue) -> list[int]:
-    return [gid for (gid,) in catalogue.conn.execute("SELECT id FROM guides")]
 
 
 def places_of(catalogue: Catalogue, resource_ids: list[int], scope: SearchScope) -> list[Item]:

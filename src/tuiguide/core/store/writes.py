@@ -8,7 +8,6 @@ nothing derived can drift from what was written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
@@ -17,6 +16,7 @@ from tuiguide.core.review.store import follow_status
 from tuiguide.core.store.connection import transaction
 from tuiguide.core.store.counts import counts_follow
 from tuiguide.core.store.search_index import refresh_documents
+from tuiguide.core.text.stamps import parse_utc
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -117,8 +117,7 @@ def _record_note_event(
 
 def _seconds_between(a: str, b: str) -> float:
     try:
-        ta = datetime.fromisoformat(a.replace("Z", "+00:00"))
-        tb = datetime.fromisoformat(b.replace("Z", "+00:00"))
+        ta, tb = parse_utc(a), parse_utc(b)
     except ValueError:
         return float("inf")
     return abs((tb - ta).total_seconds())

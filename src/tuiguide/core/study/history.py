@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.models import Event
 from tuiguide.core.store import history as store
+from tuiguide.core.text.stamps import parse_utc, utc_stamp
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dw])$", re.IGNORECASE)
-__all__ = ["Event", "STAMP_FORMAT", "events", "parse_since", "to_utc_stamp"]
-
-STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def to_utc_stamp(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # a naive time is the user's local time
-    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+__all__ = ["Event", "events", "parse_since"]
 
 
 def parse_since(
@@ -46,17 +39,14 @@ def parse_since(
             if len(spec) == 10:
                 day = date.fromisoformat(spec)
             else:
-                moment = datetime.fromisoformat(spec.upper().replace("Z", "+00:00"))
-                if moment.tzinfo is None and tz is not None:
-                    moment = moment.replace(tzinfo=tz)
-                return to_utc_stamp(moment)
+                return utc_stamp(parse_utc(spec, naive=tz))
         except ValueError:
             raise UserError(
                 f"bad date {text!r}; use a date like 2025-01-31, a time like "
                 "2025-01-31T18:00, 'today', 'yesterday', or 7d / 2w"
             ) from None
     start = datetime.combine(day, time(0, 0))
-    return to_utc_stamp(start.replace(tzinfo=tz) if tz is not None else start)
+    return utc_stamp(start.replace(tzinfo=tz) if tz is not None else start)
 
 
 def events(

@@ -14,18 +14,18 @@ leaves no trace in the pace. Skipped resources leave every denominator.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.models import STATUSES, Counts
 from tuiguide.core.review import store as review_store
 from tuiguide.core.store import history as store
+from tuiguide.core.text.stamps import parse_utc, utc_stamp
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 WEEKS = 26
-STAMP = "%Y-%m-%dT%H:%M:%SZ"
 PACE_WEEKS = 4
 ETA_AFTER_DAYS = 14
 """Days of activity (since the first resource finished) before a pace means anything: a
@@ -143,11 +143,9 @@ def eta(remaining: int, pace: float) -> float | None:
 def local_day(stamp: str, tz: tzinfo | None = None) -> date | None:
     """The calendar day of a stored UTC stamp, in ``tz`` (local time when None)."""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = parse_utc(stamp, naive=tz)
     except (AttributeError, ValueError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.now().astimezone().tzinfo if tz is None else tz)
     return (moment.astimezone(tz) if tz is not None else moment.astimezone()).date()
 
 
@@ -275,7 +273,7 @@ def compute_stats(
         reviews={d: n for d, n in reviews.items() if first_shown <= d <= today},
         reviews_total=reviews_total,
         retention=retention,
-        due_next_week=review_store.due_count(catalogue, week_ahead.astimezone(UTC).strftime(STAMP)),
+        due_next_week=review_store.due_count(catalogue, utc_stamp(week_ahead)),
         goal=goal,
         active_since=active_since,
     )

@@ -127,7 +127,7 @@ def undo_last(catalogue: Catalogue) -> UndoResult:
     result = UndoResult()
     kinds = list(REVERSERS)
     for _ in range(MAX_SKIPPED):
-        with feeds_store.transaction(catalogue):
+        with catalogue.transaction():
             event = history.last_to_undo(catalogue, kinds)
             if event is None:
                 return result

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
 __all__ = [
-    "OPEN_STATUSES", "next_item", "noted_count", "noted_items", "up_next", "up_next_count",
-    "up_next_ids", "up_next_item", "up_next_tier_counts",
+    "OPEN_STATUSES", "noted_count", "noted_items", "up_next", "up_next_count",
+    "up_next_tier_counts",
 ]
 
 OpenCounts = list[tuple[int, str, int]]
@@ -124,34 +124,6 @@ def up_next_tier_counts(catalogue: Catalogue, guide_id: int | None = None) -> di
             key = None if t == TIER_NONE else t
             out[key] = out.get(key, 0) + n
     return out
-
-
-def up_next_ids(catalogue: Catalogue, guide_id: int | None = None) -> list[int]:
-    """Resource IDs in reading order (cheap: used to step through the order)."""
-    return store.order_ids(catalogue, guide_id)
-
-
-def next_item(
-    catalogue: Catalogue, guide_id: int | None = None, after: int | None = None
-) -> Item | None:
-    """The next resource to read, or None when everything is done or skipped.
-
-    With ``after`` (the resource the user is on), returns the one after it in the order,
-    wrapping round, so pressing the key again walks the list; the first one otherwise.
-    """
-    if after is None:
-        items = up_next(catalogue, guide_id, limit=1)
-        return items[0] if items else None
-    ids = up_next_ids(catalogue, guide_id)
-    if not ids:
-        return None
-    rid = ids[(ids.index(after) + 1) % len(ids)] if after in ids else ids[0]
-    return up_next_item(catalogue, rid, guide_id)
-
-
-def up_next_item(catalogue: Catalogue, resource_id: int, guide_id: int | None = None) -> Item | None:
-    """A resource as placed where it comes first in the reading order."""
-    return store.first_place_item(catalogue, resource_id, guide_id) or catalogue.item(resource_id)
 
 
 # ---------------------------------------------------------------------- notes

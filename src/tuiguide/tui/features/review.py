@@ -15,6 +15,7 @@ from tuiguide.core.review import goal, scheduler, store
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.core.text.stamps import parse_utc, utc_stamp
 from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.screens.review import ReviewScreen, Summary
 from tuiguide.tui.sources.base import ItemSource, SpecialNode
@@ -29,8 +30,7 @@ SESSION_LIMIT = 500
 
 def due_today_stamp(catalogue: Catalogue) -> str:
     """The end of the local day, as a UTC stamp: due by then is due today."""
-    now = scheduler.parse_stamp(catalogue.now())
-    return scheduler.to_stamp(scheduler.end_of_local_day(now))
+    return utc_stamp(scheduler.end_of_local_day(parse_utc(catalogue.now())))
 
 
 def due_today(catalogue: Catalogue) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
@@ -29,6 +28,7 @@ from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.study import upnext as study
 from tuiguide.core.study.stats import local_day
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.core.text.stamps import parse_utc_or_none
 from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.screens.stats import StatsScreen
@@ -50,10 +50,8 @@ WALK_LIMIT = 2 * FIND_RADIUS  # rows of the Up next list looked at before asking
 def note_age(updated_at: str | None, now: str) -> str:
     """How long ago a note was edited, in at most 4 cells: ``now``, ``5m``, ``3h``, ``2d``,
     ``6w``, ``2y`` (both stamps are stored UTC ``...Z`` strings)."""
-    try:
-        then = datetime.fromisoformat((updated_at or "").replace("Z", "+00:00"))
-        current = datetime.fromisoformat(now.replace("Z", "+00:00"))
-    except ValueError:
+    then, current = parse_utc_or_none(updated_at), parse_utc_or_none(now)
+    if then is None or current is None:
         return ""
     seconds = max((current - then).total_seconds(), 0)
     for size, unit in ((365 * 86400, "y"), (7 * 86400, "w"), (86400, "d"), (3600, "h"), (60, "m")):

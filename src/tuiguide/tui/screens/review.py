@@ -24,6 +24,7 @@ from tuiguide.core.errors import UserError
 from tuiguide.core.review import scheduler, store
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
+from tuiguide.core.text.stamps import parse_utc
 from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.widgets.footer import FittingFooter
 from tuiguide.tui.widgets.render import note_detail
@@ -144,7 +145,7 @@ class ReviewScreen(Screen[Summary]):
         return Group(*parts)
 
     def ratings_line(self, due: store.DueItem) -> Text:
-        now = scheduler.parse_stamp(self.catalogue.now())
+        now = parse_utc(self.catalogue.now())
         line = Text()
         for rating, when in scheduler.preview(due.card, now).items():
             line.append(f"{rating} ", style="bold")
@@ -158,7 +159,7 @@ class ReviewScreen(Screen[Summary]):
         text = Text("Session over\n\n", style="bold")
         text.append(f"Reviewed {s.reviewed}  ·  Again {s.again}  ·  Skipped {s.skipped}\n")
         if s.next_due:
-            now = scheduler.parse_stamp(self.catalogue.now())
+            now = parse_utc(self.catalogue.now())
             text.append(f"Next due {scheduler.interval_text(s.next_due, now)}\n")
         text.append("\nescape to go back", style="dim")
         return text
