@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 SAVE_DEBOUNCE = 0.5
 SAVE_MAX_DELAY = 1.0
+MIN_TIMER_DELAY = 0.01
+"""The shortest autosave delay handed to Textual's timer."""
 
 
 def markdown_language() -> str | None:
@@ -149,7 +151,10 @@ class NoteEditor(ModalScreen[bool]):
         deadline = min(now + SAVE_DEBOUNCE, self._dirty_since + SAVE_MAX_DELAY)
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(max(0.0, deadline - now), self.save, name="note-autosave")
+        # A zero delay is not a valid timer for Textual (it divides by it): past the deadline,
+        # save on the next tick instead.
+        delay = max(MIN_TIMER_DELAY, deadline - now)
+        self._timer = self.set_timer(delay, self.save, name="note-autosave")
 
     def save(self) -> bool:
         """Write the note now if it changed; False (and the error shown) when it failed."""
