@@ -150,3 +150,26 @@ def test_undo_brings_a_removed_own_link_back_and_takes_an_added_one_out(cat: Cat
     result = undo_last(cat)  # further back: the add itself
     assert result.message == "Undone: 'Mine' taken out of the guide (added by you)"
     assert cat.count_items(topic_id=gamma) == before and cat.live_placement(new) is None
+
+
+def test_undo_gives_an_edited_own_link_its_earlier_details_back(cat: Catalogue) -> None:
+    from tuiguide.core.study.undo import undo_last
+
+    alpha, gamma = cat.find_topic("1").id, cat.find_topic("3").id
+    new, _ = links.add_link(cat, "https://mine.example/e", title="Mine", description="first",
+                            topic_id=alpha, tier=1)
+    in_alpha, in_gamma = cat.count_items(topic_id=alpha), cat.count_items(topic_id=gamma)
+    store.edit_link(cat, new, title="Mine, renamed", description="second", topic_id=gamma,
+                    tier=2)
+    assert cat.count_items(topic_id=alpha) == in_alpha - 1
+    result = undo_last(cat)
+    assert result.message == ("Undone: own link 'Mine, renamed' has its earlier details back "
+                              "('Mine')")
+    item = cat.require_item(new)
+    assert (item.title, item.description, item.topic, item.tier) == ("Mine", "first", "Alpha", 1)
+    assert [p.topic for p in cat.placements_of(new) if not p.removed] == ["Alpha"]
+    assert (cat.count_items(topic_id=alpha), cat.count_items(topic_id=gamma)) == (
+        in_alpha, in_gamma)
+    # Further back: the add itself; the undone edit is not undone twice.
+    assert undo_last(cat).message == "Undone: 'Mine' taken out of the guide (added by you)"
+    assert cat.live_placement(new) is None

@@ -75,8 +75,10 @@ def record_event(catalogue: Catalogue, resource_id: int, kind: str, value: str,
 
 
 def edit_link(catalogue: Catalogue, resource_id: int, *, title: str, description: str,
-              topic_id: int, tier: int | None) -> int:
-    """Change an own link's title, description, topic and tier; its placement id now."""
+              topic_id: int, tier: int | None, record: bool = True) -> int:
+    """Change an own link's title, description, topic and tier; its placement id now.
+    Recorded as a ``link``/``edit`` event whose ``previous`` holds the values before, for
+    undo (which passes ``record=False``: it marks the edit's event undone instead)."""
     from tuiguide.core.store import writes
 
     title = clean_text(title, limit=500).strip()
@@ -86,6 +88,10 @@ def edit_link(catalogue: Catalogue, resource_id: int, *, title: str, description
     now = catalogue.now()
     with transaction(conn):
         require_own(catalogue, resource_id)
+        before = conn.execute(
+            "SELECT r.title, r.description, p.topic_id, p.tier FROM resources r "
+            "LEFT JOIN placements p ON p.resource_id = r.id AND p.removed_at IS NULL "
+            "WHERE r.id = ? ORDER BY p.id LIMIT 1", (resource_id,)).fetchone()
         conn.execute("UPDATE resources SET title = ?, description = ?, updated_at = ? "
                      "WHERE id = ?", (title, description, now, resource_id))
         conn.execute("UPDATE placements SET title = ?, description = ?, updated_at = ? "
@@ -103,7 +109,9 @@ def edit_link(catalogue: Catalogue, resource_id: int, *, title: str, description
         _, placement_id = writes.place_resource(catalogue, writes.NewResource(
             url=row[0], link=row[1], title=title, author=row[2], description=description,
             origin=USER), topic_id, tier)
-        record_event(catalogue, resource_id, "link", "edit")
+        if record:
+            previous = dict(zip(("title", "description", "topic", "tier"), before, strict=True))
+            record_event(catalogue, resource_id, "link", "edit", json.dumps(previous))
         refresh_documents(catalogue, [resource_id])
     return placement_id
 

@@ -91,7 +91,8 @@ def _file(catalogue: Catalogue, event: Event) -> str:
 
 
 def _link(catalogue: Catalogue, event: Event) -> str:
-    """An own link removed comes back; one added is taken out again (edits are not kept)."""
+    """An own link removed comes back, one added is taken out again, one edited gets its
+    earlier title, description, topic and tier back."""
     title = _title(event)
     resource_id = event.resource_id or 0
     try:
@@ -103,9 +104,25 @@ def _link(catalogue: Catalogue, event: Event) -> str:
             if not library_store.remove_link(catalogue, resource_id, record=False):
                 raise CannotUndo(f"adding {title}: it is no longer in the guide")
             return f"{title} taken out of the guide (added by you)"
+        if event.value == "edit":
+            if not event.previous:
+                raise CannotUndo(f"edit of own link {title}: made before undo kept the earlier "
+                                 "values; press e on it to change it again")
+            was = json.loads(event.previous)
+            if was.get("topic") is None:
+                raise CannotUndo(f"edit of own link {title}: it was in no topic before")
+            library_store.edit_link(catalogue, resource_id, title=was["title"],
+                                    description=was.get("description") or "",
+                                    topic_id=int(was["topic"]), tier=was.get("tier"),
+                                    record=False)
+            return f"own link {title} has its earlier details back ({_quoted(was['title'])})"
     except UserError as exc:
         raise CannotUndo(f"own link {title}: {exc}") from None
     raise CannotUndo(f"{event.value} of own link {title}: press e on it to change it again")
+
+
+def _quoted(text: str) -> str:
+    return repr(clean_text(text, limit=60))
 
 
 REVERSERS: dict[str, Callable[[Catalogue, Event], str]] = {
