@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.command import CommandList, CommandPalette
@@ -117,3 +120,20 @@ async def palette_results(pilot) -> None:
             break
         await pilot.pause(0.05)
     await pilot.pause()
+
+
+@dataclass(frozen=True)
+class Said:
+    """One notification as the user saw it."""
+
+    message: str
+    title: str
+    severity: str
+
+
+HEARD: weakref.WeakKeyDictionary[Any, list[Said]] = weakref.WeakKeyDictionary()
+
+
+def notices(app: Any) -> list[Said]:
+    """The notifications ``app`` has shown so far (cleared ones included), oldest first."""
+    return HEARD.setdefault(app, [])

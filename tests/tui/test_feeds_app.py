@@ -42,7 +42,7 @@ from tuiguide.tui.screens.feeds import FeedsScreen
 from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.screens.help import HelpScreen
 from tuiguide.tui.sources.inbox import INBOX_KEY, InboxSource
-from ui_support import screen_text, settle_keys
+from ui_support import notices, screen_text, settle_keys
 
 SIZE = (120, 36)
 # The gate, not a timeout, decides when a held feed answers.
@@ -105,7 +105,7 @@ def inbox_badge(app: TuiguideApp) -> str:
 
 
 def notes(app: App) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notices(app)]
 
 
 def list_titles(app: App) -> list[str]:
@@ -241,7 +241,7 @@ async def test_failures_are_summed_up_and_shown(db, server):
         await pilot.press("r")
         await until(pilot, lambda: bool(feed_control(app).reports), "the refresh to end")
         await pilot.pause()
-        (note,) = [n for n in app._notifications if n.title == "Feeds refreshed"]
+        (note,) = [n for n in notices(app) if n.title == "Feeds refreshed"]
         assert note.severity == "warning"
         assert note.message == (
             f"2 new posts, 2 in the Inbox (i shows it). 1 of 2 feeds failed: "

@@ -30,6 +30,7 @@ from tuiguide.core.study import upnext as study
 from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.sources.inbox import INBOX_KEY
+from ui_support import notices
 
 FEEDS = 24
 ENTRIES = 250
@@ -64,7 +65,7 @@ def statuses(db: Path, ids: list[int]) -> dict[int, str]:
 
 def problems(app) -> list[str]:
     """Notifications a user would read as something going wrong."""
-    return [n.message for n in app._notifications
+    return [n.message for n in notices(app)
             if n.severity == "error" or "locked" in n.message.lower()]
 
 

@@ -33,7 +33,7 @@ from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.screens.feeds import FeedsScreen
 from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.sources.inbox import INBOX_KEY
-from ui_support import make_catalogue, screen_lines, screen_text
+from ui_support import make_catalogue, notices, screen_lines, screen_text
 
 from hostile import ALL, INVALID_UTF8, LONG_TITLE, MARKUP, hostile_feed
 
@@ -253,7 +253,7 @@ async def test_hostile_opml_import_in_the_feeds_screen_and_inbox(tmp_path: Path,
         while not feed_control(app).reports:
             await pilot.pause(0.05)
         await pilot.pause()
-        assert any("feeds failed" in n.message for n in app._notifications)
+        assert any("feeds failed" in n.message for n in notices(app))
         assert_nothing_from_data_written(app, output)
         text = await walk(pilot, app, output)
         assert "[@click=app.quit]Evil feed[/]" in text  # the feed column of the Inbox

@@ -20,7 +20,7 @@ from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.screens.link_dialog import ConfirmDialog, LinkDialog
 from tuiguide.tui.screens.review import ReviewScreen
 from tuiguide.tui.screens.tag_dialog import TagDialog
-from ui_support import screen_text
+from ui_support import notices, screen_text
 
 SIZE = (120, 36)
 PAGE = ("<html><head><title>Alpha, the deep dive</title><meta name='description' "
@@ -53,7 +53,7 @@ def badge(screen: BrowseScreen, key: str) -> str:
 
 
 def notifications(app: TuiguideApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notices(app)]
 
 
 async def type_text(pilot, text: str) -> None:

@@ -22,7 +22,7 @@ from tuiguide.tui.screens.help import HelpScreen
 from tuiguide.tui.screens.note_editor import NoteEditor
 from tuiguide.tui.screens.stats import StatsScreen
 from tuiguide.tui.sources.inbox import INBOX_KEY
-from ui_support import screen_lines, screen_text, settle_keys, terminal_output
+from ui_support import notices, screen_lines, screen_text, settle_keys, terminal_output
 
 SIZE = (120, 36)
 READING_ORDER = ["A1", "B1", "Shared", "A2", "B2", "G2", "A3", "B3", "G0"]
@@ -62,7 +62,7 @@ def detail_text(app: TuiguideApp) -> str:
 
 
 def notifications(app: TuiguideApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notices(app)]
 
 
 def badge(screen: BrowseScreen, key: str) -> str:

@@ -21,7 +21,7 @@ from tuiguide.tui.features.base import Feature, feature_key
 from tuiguide.tui.screens.browse import BrowseScreen
 from tuiguide.tui.sources.base import ItemSource, ListSource, SpecialNode
 from tuiguide.tui.widgets.render import fit, safe
-from ui_support import fixed_now, make_catalogue, screen_text
+from ui_support import fixed_now, make_catalogue, notices, screen_text
 
 
 @dataclass(frozen=True)
@@ -138,10 +138,10 @@ async def test_a_feature_adds_a_node_with_its_own_row_kind_and_a_key(tmp_path: P
         assert screen.current_row.title == "Script entry"
         await pilot.press("d")  # no status on these rows: refused with a warning
         await pilot.pause()
-        assert any("no reading status" in n.message for n in app._notifications)
+        assert any("no reading status" in n.message for n in notices(app))
         await pilot.press("o")
         await pilot.pause()
-        assert any(n.message.startswith("Not opened") for n in app._notifications)
+        assert any(n.message.startswith("Not opened") for n in notices(app))
 
         # Help and the command palette list the added key.
         assert any(c.binding_id == "entries.mark" for c in key_commands(screen))

@@ -11,7 +11,7 @@ import pytest
 
 from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
-from ui_support import fixed_now, make_catalogue
+from ui_support import fixed_now, make_catalogue, notices
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> FakeBrowser:
 
 
 def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notices(app)]
 
 
 async def go_to(pilot, screen: BrowseScreen, title: str) -> None:

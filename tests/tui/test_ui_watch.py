@@ -12,7 +12,7 @@ from pathlib import Path
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
-from ui_support import fixed_now, make_catalogue, screen_text
+from ui_support import fixed_now, make_catalogue, notices, screen_text
 
 
 async def wait_for(pilot, condition, seconds: float = 8.0) -> None:
@@ -44,4 +44,4 @@ async def test_a_status_set_from_the_cli_shows_without_reloading(tmp_path: Path)
         await wait_for(pilot, lambda: "1/6 done" in screen_text(app))
         assert screen.item_list.row_at(0).status == "done"
         assert screen.current_row.id == second  # the cursor stayed on its row
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in notices(app) if n.severity == "error"]

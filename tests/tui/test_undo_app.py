@@ -12,7 +12,7 @@ from study_support import Clock, small_catalogue
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
-from ui_support import screen_text
+from ui_support import notices, screen_text
 
 SIZE = (120, 36)
 
@@ -52,11 +52,11 @@ async def test_ctrl_z_takes_back_status_changes_across_a_restart(db: Path, clock
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert status(db, title) == "todo"
-        said = [n.message for n in again._notifications]  # as tests/tui/test_feeds_app.py
+        said = [n.message for n in notices(again)]
         assert any(m.startswith("Undone:") and "is todo again (was done)" in m for m in said)
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert "Nothing to undo." in [n.message for n in again._notifications]
+        assert "Nothing to undo." in [n.message for n in notices(again)]
         assert "Undo" in [b.binding.description for b in again.screen.active_bindings.values()]
 
 
