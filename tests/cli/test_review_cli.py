@@ -78,17 +78,26 @@ def test_goal_is_set_and_shown(run) -> None:
 def test_add_reads_the_page_and_refuses_a_duplicate(run, server) -> None:
     server.routes["/post"] = Route(
         "<html><head><title>Alpha Deep Dive</title><meta name='description' "
-        "content='First alpha, in depth.'></head><body></body></html>",
+        "content='First alpha, in depth.'><meta name='author' content='Ada Lovelace'>"
+        "</head><body></body></html>",
         content_type="text/html")
     added = run("add", server.url("/post"), "--topic", "Alpha", "--tier", "2", "--json")
     assert added.exit_code == 0, added.output
     item = json.loads(added.output)
     assert (item["title"], item["description"], item["topic"], item["tier"], item["origin"]) \
         == ("Alpha Deep Dive", "First alpha, in depth.", "Alpha", 2, "user")
+    # The page's author is kept too: the list, show and search see it.
+    assert item["author"] == "Ada Lovelace"
+    assert json.loads(run("show", str(item["id"]), "--json").output)["author"] == "Ada Lovelace"
+    found = json.loads(run("search", "author:lovelace", "--json").output)["results"]
+    assert [r["id"] for r in found] == [item["id"]]
     again = run("add", server.url("/post/"))
     assert again.exit_code == 2 and f"as ID {item['id']}" in again.output
-    typed = run("add", server.url("/gone"), "--title", "Typed title", "--topic", "Beta")
+    typed = run("add", server.url("/gone"), "--title", "Typed title", "--topic", "Beta",
+                "--author", "Me")
     assert typed.exit_code == 0 and "Typed title -> 2. Beta" in typed.output
+    row = next(r for r in json.loads(run("list", "--json").output) if r["title"] == "Typed title")
+    assert row["author"] == "Me"
     untitled = run("add", server.url("/gone2"))
     assert untitled.exit_code == 2 and "pass --title" in untitled.output
 

@@ -1,6 +1,7 @@
 """Search over stored article text and dead links in the real app (Pilot, a real catalogue
 file): a result found only in its article says so in its row and shows the sentence in the
-detail pane; ``dead:yes`` lists dead links; a dead link carries its glyph in the list."""
+detail pane; ``dead:yes`` lists dead links; a dead link carries its glyph in the guide list
+and in the Notes list."""
 
 from __future__ import annotations
 
@@ -88,3 +89,25 @@ async def test_a_dead_link_has_its_glyph_in_the_list(db: Path) -> None:
         alive = next(cell for cell in cells if "○ Paged attention" in cell)
         assert dead.startswith("✗○ Quantisation notes"), shown
         assert alive.startswith(" ○ Paged attention") and "✗" not in alive
+
+
+async def test_a_dead_link_has_its_glyph_in_the_notes_list_too(db: Path) -> None:
+    from tuiguide.tui.features.study import NOTES_KEY
+
+    with Catalogue.open(db, seed=False) as cat:
+        cat.set_note(3, "Reread the int8 section")
+        cat.set_note(2, "Draft models must share the tokenizer")
+    app = make_app(db)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.show_node(NOTES_KEY)
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        assert "Notes · 2" in shown, shown
+        cells = [cell for line in shown.splitlines() for cell in line.split("│")]
+        dead = next(cell for cell in cells if "○ Quantisation notes" in cell)
+        alive = next(cell for cell in cells if "○ Speculative decoding" in cell)
+        assert dead.startswith("✗○ Quantisation notes") and "Reread th" in dead, shown
+        assert alive.startswith(" ○ Speculative decoding") and "✗" not in alive

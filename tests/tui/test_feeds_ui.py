@@ -335,6 +335,26 @@ async def test_status_keys_on_an_inbox_row_say_to_file_it_first(db, server):
         assert {i.id: i.status for i in cat.items(None, None, None, limit=1000)} == statuses
 
 
+async def test_status_keys_on_an_empty_inbox_say_how_to_fill_it(db):
+    from feeds_support import fixed_now
+    from tuiguide.tui.app import make_app
+
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.browse_screen
+        screen.show_node("special:inbox")
+        await pilot.pause()
+        assert screen.item_list.count == 0
+        for key in ("d", "s", "u", "space"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert said == ["The Inbox is empty. Press r to fetch new posts from your feeds."], (
+                key, said)
+
+
 # --------------------------------------------------------------------------- feed actions
 class ActionsHost(App[None]):
     """A stand-in for the browse screen: f files, x dismisses."""

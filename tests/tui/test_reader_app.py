@@ -1,7 +1,7 @@
 """The reader in the real app (make_app, Pilot at a fixed size, a real catalogue file, a
 real HTTP server on 127.0.0.1): v shows the page with its facts, the note beside it saves as
 one types, / finds in the page, the text reads again with the server stopped, and a dead
-link says so and offers its archived copy."""
+link says so and offers its archived copy (a live link does not)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,8 @@ async def test_v_reads_the_page_with_the_note_beside_it(db: Path, server: FeedSe
         await wait_until(pilot, "the reader's keys in the footer", lambda: "/ Find" in footer_line(app))
         footer = footer_line(app)
         assert "/ Find" in footer and "o Open link" in footer and "c Copy link" in footer
+        # A live link has no archived copy to offer: its keys are not in the footer at all.
+        assert "archived" not in footer, footer
         await pilot.press("slash", *"premature", "enter")
         shown = await wait_for(pilot, app, "Premature optimisation is the root")
         await pilot.press("escape", "tab")
@@ -111,6 +113,7 @@ async def test_a_dead_link_says_so_and_offers_the_archive(db: Path) -> None:
         shown = await wait_for(pilot, app, "Not available offline")
         assert "HTTP 404" in shown and "DEAD LINK" in shown
         await wait_until(pilot, "w in the footer", lambda: "w Open archived" in footer_line(app))
+        assert "W Copy archived" in footer_line(app)
 
 
 async def test_v_is_in_the_help_and_the_palette(db: Path) -> None:

@@ -219,6 +219,23 @@ async def test_problems_are_the_empty_list_message(db: Path) -> None:
             app, screen.item_list)
 
 
+async def test_the_bar_names_in_article_and_refuses_an_ambiguous_in(db: Path) -> None:
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        # The empty field's hint is whole at 80 columns and names in:article.
+        assert "/ words · tier:2 status:todo in:article in:inbox" in screen_text(app)
+        await search_for(pilot, screen, "in:a kv ")
+        assert titles(screen) == []
+        assert ("In:a is ambiguous: in:all, in:article or in:author; type more letters."
+                in pane_text(app, screen.item_list))
+        await search_for(pilot, screen, "in:au dee")  # Dee wrote one; no title has "dee"
+        assert titles(screen) == ["Prefix caching at scale"]
+
+
 # ---------------------------------------------------------------------------- filters and tiers
 async def test_filters_combine_with_each_other_and_with_words(db: Path) -> None:
     with Catalogue.open(db, seed=False, now=fixed_now) as cat:

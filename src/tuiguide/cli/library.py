@@ -28,15 +28,17 @@ TAG_ROWS: Rows[tuple[str, int]] = Rows(
 @click.argument("url")
 @click.option("--title", help="Title (default: read from the page).")
 @click.option("--description", help="Description (default: read from the page).")
+@click.option("--author", help="Author (default: read from the page when it is read).")
 @click.option("--topic", "topic_spec", help="Topic number or title prefix (default: suggested).")
 @click.option("--tier", "tier_spec", help="1, 2, 3 or none (default: suggested).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_ctx
 @user_errors
 def add_cmd(ctx: Context, url: str, title: str | None, description: str | None,
-            topic_spec: str | None, tier_spec: str | None, as_json: bool) -> None:
-    """Add your own link to the guide: title and description from the page, topic and tier
-    suggested from the guide (a URL already in the catalogue is not added twice)."""
+            author: str | None, topic_spec: str | None, tier_spec: str | None,
+            as_json: bool) -> None:
+    """Add your own link to the guide: title, description and author from the page, topic
+    and tier suggested from the guide (a URL already in the catalogue is not added twice)."""
     from tuiguide.core.library import links
     from tuiguide.core.library.store import DuplicateLink
 
@@ -55,11 +57,13 @@ def add_cmd(ctx: Context, url: str, title: str | None, description: str | None,
             title = page.title
         if description is None:
             description = page.description
+        if author is None:
+            author = page.author
     topic_id, suggested_tier = _where(catalogue, title, description or "", url, topic_spec)
     if tier_spec is None:
         tier = suggested_tier
     rid, _pid = links.add_link(catalogue, url, title=title, description=description or "",
-                               topic_id=topic_id, tier=tier or None)
+                               topic_id=topic_id, tier=tier or None, author=author or "")
     item = catalogue.require_item(rid)
     if as_json:
         emit_json(item.as_json() | {"origin": item.origin})

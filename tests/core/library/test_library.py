@@ -38,6 +38,24 @@ def test_page_title_and_description_are_read_and_cleaned(server) -> None:
     assert page.description == "How queues behave under load."
 
 
+AUTHORED = {
+    "meta": '<meta name="author" content="Grace Hopper">',
+    "og": '<meta property="article:author" content="Grace Hopper">',
+    "jsonld": ('<script type="application/ld+json">{"@type": "Article", '
+               '"@context": "https://schema.org", "headline": "Queues", '
+               '"author": {"@type": "Person", "name": "Grace Hopper"}}</script>'),
+}
+
+
+@pytest.mark.parametrize("how", sorted(AUTHORED))
+def test_the_page_author_is_read_from_its_meta_or_json_ld(server, how: str) -> None:
+    server.routes["/a"] = Route(
+        f"<html><head><title>Queues</title>{AUTHORED[how]}</head><body><p>Text.</p></body>"
+        "</html>", content_type="text/html; charset=utf-8")
+    page = links.read_page(server.url("/a"))
+    assert page.error is None and page.author == "Grace Hopper", page
+
+
 def test_an_unreachable_page_says_why(server) -> None:
     page = links.read_page(server.url("/missing"))
     assert page.title == "" and page.error and "404" in page.error

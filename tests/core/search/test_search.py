@@ -295,6 +295,20 @@ def test_in_notes(cat: Catalogue) -> None:
     assert titles(cat, "in:notes flash") == []  # flash is not in any note
 
 
+def test_a_shortened_in_value_must_name_one_field(cat: Catalogue) -> None:
+    # "in:au" is the author field; "dao" is in no title, so only the author matches.
+    assert titles(cat, "in:au dao") == ["Flash Attention from Scratch"]
+    assert titles(cat, "in:t dao") == []
+    # "in:a" could be all, article or author: refused, with a hint naming each.
+    results = search(cat, "in:a dao")
+    assert results.hits == [] and results.total == 0
+    assert results.problems == [
+        "in:a is ambiguous: in:all, in:article or in:author; type more letters"]
+    assert parse_query("in:ar dao").fields == ["article"]
+    # While it is still being typed, it is not an error yet.
+    assert parse_query("dao in:a", as_you_type=True).problems == []
+
+
 # ---------------------------------------------------------------------------- paging
 def test_paging_and_counts(cat: Catalogue) -> None:
     everything = search(cat, "a OR the OR for OR of OR in", limit=100)

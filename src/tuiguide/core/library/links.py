@@ -1,4 +1,4 @@
-"""Adding one's own link: the page's title and description read with the feeds' HTTP client
+"""Adding one's own link: the page's title, description and author read with the feeds' HTTP client
 (its timeouts and size cap), a duplicate URL found by its normalised form, then placed."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class PageInfo:
 
     title: str = ""
     description: str = ""
+    author: str = ""  # <meta name=author>, article:author or JSON-LD (trafilatura reads them)
     error: str | None = None
 
 
@@ -41,7 +42,7 @@ def existing(catalogue: Catalogue, link: str) -> int | None:
 
 def read_page(link: str, settings: FetchSettings | None = None) -> PageInfo:
     """Fetch the page once (blocking: call it from a worker or the shell) and read its
-    title and description; never raises for network trouble."""
+    title, description and author; never raises for network trouble."""
     from tuiguide.core.feeds.fetch import FetchRequest, FetchResult, run_fetches
 
     got: list[FetchResult] = []
@@ -60,11 +61,12 @@ def read_page(link: str, settings: FetchSettings | None = None) -> PageInfo:
     return PageInfo(
         title=clean_text(meta.get("title") or "", limit=300).strip(),
         description=clean_text(meta.get("description") or "", limit=1000).strip(),
+        author=clean_text(meta.get("author") or "", limit=200).strip(),
     )
 
 
 def add_link(catalogue: Catalogue, link: str, *, title: str, description: str,
-             topic_id: int, tier: int | None) -> tuple[int, int]:
+             topic_id: int, tier: int | None, author: str = "") -> tuple[int, int]:
     """Place a new own link; (resource id, placement id). :class:`DuplicateLink` when its
     URL is already in the catalogue."""
     url = check_url(link)
@@ -74,4 +76,4 @@ def add_link(catalogue: Catalogue, link: str, *, title: str, description: str,
     return store.add_own_link(
         catalogue, url=url, link=link.strip(), title=title,
         description=clean_text(description, limit=2000, multiline=True).strip(),
-        topic_id=topic_id, tier=tier)
+        author=clean_text(author, limit=200).strip() or None, topic_id=topic_id, tier=tier)

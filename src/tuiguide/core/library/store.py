@@ -34,7 +34,7 @@ class DuplicateLink(UserError):
 
 
 def add_own_link(catalogue: Catalogue, *, url: str, link: str, title: str, description: str,
-                 topic_id: int, tier: int | None) -> tuple[int, int]:
+                 topic_id: int, tier: int | None, author: str | None = None) -> tuple[int, int]:
     """Place a new resource of origin ``user``; :class:`DuplicateLink` if ``url`` is taken."""
     from tuiguide.core.store import writes
 
@@ -43,7 +43,7 @@ def add_own_link(catalogue: Catalogue, *, url: str, link: str, title: str, descr
         if found is not None:
             raise DuplicateLink(found, url)
         resource_id, placement_id = writes.place_resource(catalogue, writes.NewResource(
-            url=url, link=link, title=title, author=None, description=description,
+            url=url, link=link, title=title, author=author, description=description,
             origin=USER), topic_id, tier)
         record_event(catalogue, resource_id, "link", "add")
     return resource_id, placement_id

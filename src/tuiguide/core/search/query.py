@@ -12,8 +12,10 @@ and brackets are data. The syntax a user may rely on:
   ``status:todo,reading``), ``topic:quant`` (topic number, or words that start the topic's title
   words), ``guide:...`` (id, slug or title words), ``in:title|author|description|notes`` (search
   only those fields), ``in:article`` (the stored text of the page behind the link),
-  ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry); ``dead:yes`` (links
-  found dead; ``dead:no`` the others).
+  ``in:inbox`` (feed entries in the Inbox), ``in:feeds`` (every entry); an ``in:`` value may
+  be cut short while it names one of them (``in:au`` author, ``in:ar`` article), and one that
+  names several (``in:a``) is refused with a hint naming each; ``dead:yes`` (links found
+  dead; ``dead:no`` the others).
   ``tag:go`` (``tag:go,perf``: any of them) the user's tags.
   A filter's value may be quoted: ``topic:"kv cache"``;
 - the last word also matches as a prefix (``quant`` finds "Quantization"), unless a space
@@ -49,6 +51,7 @@ _FIELD_ALIASES = {
 }
 _SCOPES = {"inbox": "inbox", "feeds": "feeds", "feed": "feeds", "entries": "feeds",
            "all": "all", "guides": "all", "resources": "all"}
+_SHOWN = {"note": "notes"}  # how an in: target is named in a hint
 WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 keeps as a token (letters and digits)
 
 
@@ -257,12 +260,18 @@ def _add_filter(query: ParsedQuery, key: str, value: str, *, typing: bool) -> No
                     query.fields.append(_FIELD_ALIASES[part])
             elif part in _SCOPES:
                 query.scope = _SCOPES[part]
-            elif len({*_unique_prefix(part)}) == 1:
-                target = _unique_prefix(part)[0]
-                if target in _SCOPES.values():
-                    query.scope = target
-                elif target not in query.fields:
-                    query.fields.append(target)
+            elif len(targets := _unique_prefix(part)) == 1:
+                if targets[0] in _SCOPES.values():
+                    query.scope = targets[0]
+                elif targets[0] not in query.fields:
+                    query.fields.append(targets[0])
+            elif targets and not typing:
+                names = [f"in:{_SHOWN.get(t, t)}" for t in targets]
+                query.problems.append(
+                    f"in:{part} is ambiguous: {', '.join(names[:-1])} or {names[-1]}; "
+                    "type more letters"
+                )
+                query.invalid = True
             elif not typing:
                 query.problems.append(
                     f"in:{part} is unknown; use in:title, in:author, in:description, "

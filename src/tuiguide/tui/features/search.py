@@ -45,7 +45,7 @@ DEBOUNCE = 0.12
 """Seconds without a keystroke before the query runs."""
 INLINE_MAX = 10_000
 """Below this many placements a query runs on the UI thread (a few ms: see BENCHMARKS.md)."""
-PLACEHOLDER = "words · tier:2 status:todo topic:name in:inbox"
+PLACEHOLDER = "words · tier:2 status:todo in:article in:inbox"
 
 
 @dataclass

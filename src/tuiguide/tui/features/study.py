@@ -88,7 +88,8 @@ class NotesSource(ItemSource):
         return study.noted_count(self.catalogue)
 
     def page(self, offset: int, limit: int) -> Sequence[Item]:
-        return study.noted_items(self.catalogue, limit=limit, offset=offset)
+        return self.with_link_states(
+            study.noted_items(self.catalogue, limit=limit, offset=offset))
 
     def tier_counts(self) -> None:
         return None
@@ -118,7 +119,7 @@ class NotesSource(ItemSource):
         line.append("  ")
         line.append_text(age)
         line.append(" ")
-        return fit(line, width)
+        return self.marked(row, fit(line, width))
 
 
 NOTES_NODE = SpecialNode(

@@ -73,9 +73,13 @@ HIDDEN_KEYS = [
 
 
 def status_elsewhere(screen: BrowseScreen) -> None:
-    """A status key on a row that has none (an Inbox entry): say what works there."""
-    if screen.source is not None and screen.current_row is not None:
-        screen.notify(screen.source.status_hint, severity="warning", timeout=4, markup=False)
+    """A status key on a row that has none (an Inbox entry): say what works there; on an
+    empty list (an empty Inbox), say what the list says (``r`` fetches new posts)."""
+    source = screen.source
+    if source is None:
+        return
+    hint = source.status_hint if screen.current_row is not None else source.empty_message
+    screen.notify(hint, severity="warning", timeout=4, markup=False)
 
 
 def change_status(screen: BrowseScreen, status: str | None) -> None:

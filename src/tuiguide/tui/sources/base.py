@@ -155,6 +155,12 @@ class ItemSource(ListSource):
     def dead_link(self, row: Item) -> bool:
         return row.id in self._dead_ids
 
+    def marked(self, row: Item, line: Text) -> Text:
+        """``line`` (``row`` drawn by any item list: guide, search, Notes) with the marks
+        every item list shares in its first cell: the dead-link ✗ (pages read through
+        :meth:`with_link_states`)."""
+        return render.mark_dead_link(line) if self.dead_link(row) else line
+
     def tier_counts(self) -> dict[int | None, int] | None:
         by_tier = self.catalogue.tier_counts(self.guide_id, self.topic_id)
         return {None: sum(by_tier.values()), **{t: n for t, n in by_tier.items() if t}}
@@ -163,8 +169,7 @@ class ItemSource(ListSource):
         return f"{row.id}:{row.placement_id}"
 
     def render_row(self, row: Item, width: int) -> Text:
-        line = render.item_row(row, width)
-        return render.mark_dead_link(line) if self.dead_link(row) else line
+        return self.marked(row, render.item_row(row, width))
 
     def render_detail(self, row: Item) -> RenderableType:
         return render.item_detail(row, show_guide=self.show_guide)

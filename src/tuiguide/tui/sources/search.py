@@ -208,8 +208,8 @@ class ItemSearchSource(_Results, ItemSource):
         return super().same_as(other) and getattr(other, "text", None) == self.text
 
     def render_row(self, row: Item, width: int) -> Text:
-        line = search_row(row, self.terms, width, article=self._articles.get(row.id))
-        return render.mark_dead_link(line) if self.dead_link(row) else line
+        return self.marked(row, search_row(row, self.terms, width,
+                                           article=self._articles.get(row.id)))
 
     def render_detail(self, row: Item) -> RenderableType:
         shown = search_detail(row, self.terms, show_guide=self.show_guide)

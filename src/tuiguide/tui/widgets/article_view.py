@@ -122,8 +122,10 @@ class ArticleView(Vertical):
 
     # ------------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The archived-copy keys exist only for a dead link (False hides them from the footer;
+        :meth:`shown` refreshes the bindings once the link's state is known)."""
         if action in ("open_archive", "copy_archive"):
-            return True if self.dead else None
+            return self.dead
         return True
 
     def action_find(self) -> None:
