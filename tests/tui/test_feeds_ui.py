@@ -347,10 +347,10 @@ async def test_status_keys_on_an_empty_inbox_say_how_to_fill_it(db):
         await pilot.pause()
         assert screen.item_list.count == 0
         for key in ("d", "s", "u", "space"):
-            app.clear_notifications()
+            before = len(notices(app))
             await pilot.press(key)
             await pilot.pause()
-            said = [n.message for n in app._notifications]
+            said = [n.message for n in notices(app)[before:]]
             assert said == ["The Inbox is empty. Press r to fetch new posts from your feeds."], (
                 key, said)
 

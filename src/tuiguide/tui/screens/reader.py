@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tuiguide.core.articles.store import Target
 from tuiguide.tui.screens.note_editor import NoteEditor, markdown_language
 from tuiguide.tui.widgets.article_view import ArticleView
+from tuiguide.tui.widgets.footer import FittingFooter
 
 if TYPE_CHECKING:
     from tuiguide.core.models import Item
@@ -65,7 +66,7 @@ class ReaderScreen(NoteEditor):
                 yield TextArea(self._text, language=markdown_language(), soft_wrap=True,
                                tab_behavior="focus", id="note-text")
                 yield Static(self._status_text(), id="note-status")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self, event: events.Mount) -> None:  # type: ignore[override]
         event.prevent_default()  # the note editor's own focuses the note: the text comes first
@@ -88,7 +89,7 @@ class ArticleScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.article
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#article-scroll").focus()
