@@ -24,7 +24,8 @@ from ui_support import notices, screen_text
 
 SIZE = (120, 36)
 PAGE = ("<html><head><title>Alpha, the deep dive</title><meta name='description' "
-        "content='More on the first alpha.'></head><body><p>x</p></body></html>")
+        "content='More on the first alpha.'><meta name='author' content='Ada Lovelace'>"
+        "</head><body><p>x</p></body></html>")
 
 
 @pytest.fixture
@@ -151,7 +152,7 @@ async def test_adding_a_link_reads_its_page_and_files_it(db: Path, clock: Clock,
         screen = browse(app)
         row = screen.item_list.current_row
         assert (row.title, row.origin, row.tier) == ("Alpha, the deep dive", "user", 2)
-        assert "Your link" in screen_text(app)
+        assert "Your link" in screen_text(app) and "Ada Lovelace" in screen_text(app)
         # The same page again (another spelling): taken to the one there.
         await pilot.press("a")
         await pilot.pause()

@@ -81,13 +81,15 @@ class SuggestionsReady(WorkerMessage):
 
 
 class LinkPageRead(WorkerMessage):
-    """A link's page was read for the add-link dialog: its title and description (empty
-    when unreadable, ``error`` says why) and where the suggester would file it."""
+    """A link's page was read for the add-link dialog: its title, description and author
+    (empty when unreadable, ``error`` says why) and where the suggester would file it."""
 
     def __init__(self, url: str, title: str, description: str, error: str | None,
-                 suggestions: list[Suggestion], labels: dict[int, str]) -> None:
+                 suggestions: list[Suggestion], labels: dict[int, str],
+                 author: str = "") -> None:
         super().__init__()
         self.url = url
+        self.author = author
         self.title = title
         self.description = description
         self.error = error

@@ -156,7 +156,8 @@ def add_link(screen: BrowseScreen) -> None:
         try:
             resource_id, _ = links.add_link(catalogue, form.url, title=form.title,
                                             description=form.description,
-                                            topic_id=choice[0], tier=choice[1])
+                                            topic_id=choice[0], tier=choice[1],
+                                            author=form.author)
         except store.DuplicateLink as exc:
             show_resource(screen, exc.resource_id)
             return

@@ -34,6 +34,7 @@ class LinkForm:
     url: str = ""
     title: str = ""
     description: str = ""
+    author: str = ""  # from the page (its meta author), kept with the link
     duplicate: int | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)
@@ -110,15 +111,17 @@ class LinkDialog(ModalScreen[LinkForm | None]):
         page = links.read_page(url)
         with Catalogue.open(path, seed=False) as catalogue:
             suggester = Suggester(catalogue)
-            suggestions = suggester.suggest(page.title or url, page.description, None, url)
+            suggestions = suggester.suggest(page.title or url, page.description,
+                                            page.author or None, url)
             labels = dict(suggester.labels)
         self.post_message(LinkPageRead(url, page.title, page.description, page.error,
-                                       suggestions, labels))
+                                       suggestions, labels, page.author))
 
     @on(LinkPageRead)
     def _page_read(self, message: LinkPageRead) -> None:
         self.reading = False
         self.form.suggestions, self.form.labels = message.suggestions, message.labels
+        self.form.author = message.author
         title = self.query_one("#link-title", Input)
         description = self.query_one("#link-description", Input)
         if not title.value.strip():
