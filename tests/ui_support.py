@@ -137,3 +137,11 @@ HEARD: weakref.WeakKeyDictionary[Any, list[Said]] = weakref.WeakKeyDictionary()
 def notices(app: Any) -> list[Said]:
     """The notifications ``app`` has shown so far (cleared ones included), oldest first."""
     return HEARD.setdefault(app, [])
+
+
+async def said_after(pilot, *keys: str) -> list[str]:
+    """The notifications the app shows in answer to pressing ``keys``."""
+    before = len(notices(pilot.app))
+    await pilot.press(*keys)
+    await pilot.pause()
+    return [n.message for n in notices(pilot.app)[before:]]

@@ -21,7 +21,7 @@ from tuiguide.tui.features.feed_actions import dismiss_entry, file_with_dialog
 from tuiguide.tui.screens.feeds import FeedsScreen
 from tuiguide.tui.screens.file_dialog import FileDialog, dialog_for_entry
 from tuiguide.tui.sources.inbox import InboxSource
-from ui_support import notices, screen_text
+from ui_support import said_after, screen_text
 
 SIZE = (110, 32)
 
@@ -325,10 +325,7 @@ async def test_status_keys_on_an_inbox_row_say_to_file_it_first(db, server):
         screen.show_node("special:inbox")
         await pilot.pause()
         for key in ("d", "s", "u", "space"):
-            before = len(notices(app))
-            await pilot.press(key)
-            await pilot.pause()
-            said = [n.message for n in notices(app)[before:]]
+            said = await said_after(pilot, key)
             assert len(said) == 1 and "press f to file it first" in said[0], (key, said)
         assert screen.item_list.count == 2  # nothing filed, dismissed or changed
     with open_cat(db) as cat:
@@ -347,10 +344,7 @@ async def test_status_keys_on_an_empty_inbox_say_how_to_fill_it(db):
         await pilot.pause()
         assert screen.item_list.count == 0
         for key in ("d", "s", "u", "space"):
-            before = len(notices(app))
-            await pilot.press(key)
-            await pilot.pause()
-            said = [n.message for n in notices(app)[before:]]
+            said = await said_after(pilot, key)
             assert said == ["The Inbox is empty. Press r to fetch new posts from your feeds."], (
                 key, said)
 
