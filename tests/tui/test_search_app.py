@@ -215,7 +215,7 @@ async def test_problems_are_the_empty_list_message(db: Path) -> None:
         screen = browse(app)
         await search_for(pilot, screen, "status:later kv")
         assert titles(screen) == []
-        assert "Status:later is not a status; use todo, reading, done, skipped." in pane_text(
+        assert "status:later is not a status; use todo, reading, done, skipped." in pane_text(
             app, screen.item_list)
 
 
@@ -230,7 +230,7 @@ async def test_the_bar_names_in_article_and_refuses_an_ambiguous_in(db: Path) ->
         assert "/ words · tier:2 status:todo in:article in:inbox" in screen_text(app)
         await search_for(pilot, screen, "in:a kv ")
         assert titles(screen) == []
-        assert ("In:a is ambiguous: in:all, in:article or in:author; type more letters."
+        assert ("in:a is ambiguous: in:all, in:article or in:author; type more letters."
                 in pane_text(app, screen.item_list))
         await search_for(pilot, screen, "in:au dee")  # Dee wrote one; no title has "dee"
         assert titles(screen) == ["Prefix caching at scale"]

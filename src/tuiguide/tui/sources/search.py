@@ -142,8 +142,7 @@ class _Results:
 
     def _empty(self, what: str) -> str:
         if self.problems:
-            return " ".join(p[:1].upper() + p[1:] + ("" if p.endswith(".") else ".")
-                            for p in self.problems)
+            return " ".join(sentence(p) for p in self.problems)
         if not self.text.strip():
             return "Type to search."
         if self.tier:
@@ -394,3 +393,12 @@ def _highlight_at(line: Text, start: int, marked: Marked) -> None:
     for s, e in marked.spans:
         if s < visible:
             line.stylize(MATCH_STYLE, start + s, start + min(e, visible))
+
+
+def sentence(problem: str) -> str:
+    """A problem as a sentence: a capital and a full stop, but a filter as typed
+    (``status:later``, ``in:a``) keeps its case."""
+    first = problem.split(" ", 1)[0]
+    if ":" not in first:
+        problem = problem[:1].upper() + problem[1:]
+    return problem if problem.endswith(".") else problem + "."
