@@ -625,3 +625,13 @@ def test_raw_input_would_raise_but_parsed_input_does_not(cat: Catalogue) -> None
     with pytest.raises(sqlite3.OperationalError):
         cat.conn.execute("SELECT * FROM search_documents_fts WHERE search_documents_fts MATCH ?",
                          ("c++",)).fetchall()
+
+
+def test_help_names_every_filter_and_each_form_it_shows_parses_cleanly() -> None:
+    from tuiguide.core.search.query import FILTER_KEYS, SYNTAX_HELP
+
+    forms = " ".join(form for form, _ in SYNTAX_HELP)
+    assert all(f"{key}:" in forms for key in FILTER_KEYS)
+    for form, _ in SYNTAX_HELP:
+        parsed = parse_query(form.replace("NAME", "x"))
+        assert not parsed.problems and not parsed.invalid, form

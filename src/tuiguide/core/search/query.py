@@ -52,6 +52,21 @@ _FIELD_ALIASES = {
 _SCOPES = {"inbox": "inbox", "feeds": "feeds", "feed": "feeds", "entries": "feeds",
            "all": "all", "guides": "all", "resources": "all"}
 _SHOWN = {"note": "notes"}  # how an in: target is named in a hint
+SYNTAX_HELP = (
+    ("kv cach", "words, stemmed (quantized finds Quantization); the last one is a prefix"),
+    ('"paged attention"', "a phrase"),
+    ("author:dao", "a word in one field: title:, author: (by:), description:, note:"),
+    ("tier:2  tier:1,none", "tiers (none: resources without a tier)"),
+    ("status:todo", "todo, reading, done or skipped (a prefix will do: status:re)"),
+    ("topic:quant", "a topic by number, or by words that start words of its title"),
+    ("guide:NAME", "one guide, by ID, name or words of its title"),
+    ("tag:NAME", "resources you tagged NAME (t tags one)"),
+    ("dead:yes", "links found dead (marked ✗); dead:no the others"),
+    ("in:article", "the stored page texts (v reads one; fetch stores them)"),
+    ("in:notes  in:title", "only those fields (in:author, in:description too)"),
+    ("in:inbox  in:feeds", "Inbox entries, or every feed entry, instead of the guide"),
+)
+"""The query language in a line per form, for help (``?``) and ``tuiguide search --help``."""
 WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 keeps as a token (letters and digits)
 
 

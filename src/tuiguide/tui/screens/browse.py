@@ -26,6 +26,7 @@ from textual.widgets.tree import TreeNode
 
 from tuiguide.core.errors import UserError
 from tuiguide.core.models import Counts, Item
+from tuiguide.core.search.query import SYNTAX_HELP
 from tuiguide.core.store.connection import describe_sqlite_error
 from tuiguide.core.text.sanitize import clean_text
 from tuiguide.tui import warmup
@@ -69,6 +70,9 @@ class BrowseScreen(Screen[None]):
         UndoFeature,
     )
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
+
+    HELP_SECTIONS: ClassVar = (("Search (/): words and filters combine", SYNTAX_HELP),)
+    """Shown by help (?) after the keys: the search bar's query language."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide"), (200, "-wider"),
                               (260, "-widest")]  # (the pane widths: styles.tcss)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -17,7 +18,10 @@ from tuiguide.tui.commands import SCREEN_GROUP, KeyCommand, key_commands
 from tuiguide.tui.widgets.modal_box import modal_box_css
 
 
-def help_renderable(commands: list[KeyCommand], palette_key: str | None) -> RenderableType:
+def help_renderable(commands: list[KeyCommand], palette_key: str | None,
+                    sections: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
+                    ) -> RenderableType:
+    """The keys by group, then the screen's own ``sections`` (title, (form, meaning) rows)."""
     groups: dict[str, list[KeyCommand]] = {}
     for command in commands:
         groups.setdefault(command.group, []).append(command)
@@ -37,11 +41,19 @@ def help_renderable(commands: list[KeyCommand], palette_key: str | None) -> Rend
             parts.append(Text())
         parts.append(Text(group, style="bold underline"))
         parts.append(table)
+    for title, rows in sections:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", min_width=14, no_wrap=True)
+        table.add_column()
+        for form, meaning in rows:
+            table.add_row(Text(form), Text(meaning))
+        parts += [Text(), Text(title, style="bold underline"), table]
     return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of the screen it was opened from; any of escape, q, ? or F1 closes it."""
+    """Lists the keys of the screen it was opened from (and its ``HELP_SECTIONS``, if any);
+    any of escape, q, ? or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.close"),
@@ -68,7 +80,9 @@ class HelpScreen(ModalScreen[None]):
         box.border_title = "Keys"
         box.border_subtitle = "esc to close"
         with box, VerticalScroll(id="help-scroll"):
-            yield Static(help_renderable(key_commands(self.origin, self.app), palette_key), id="help-body")
+            sections = getattr(self.origin, "HELP_SECTIONS", ())
+            yield Static(help_renderable(key_commands(self.origin, self.app), palette_key,
+                                         sections), id="help-body")
 
     def action_scroll(self, direction: str) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
