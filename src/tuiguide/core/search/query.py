@@ -299,3 +299,12 @@ def _unique_prefix(part: str) -> list[str]:
     """What an abbreviated in: value (``in:no``) stands for."""
     names = {**_FIELD_ALIASES, **_SCOPES}
     return sorted({target for name, target in names.items() if name.startswith(part)})
+
+
+def sentence(problem: str) -> str:
+    """A problem as a sentence: a capital and a full stop, but a filter as typed
+    (``status:later``, ``in:a``) keeps its case."""
+    first = problem.split(" ", 1)[0]
+    if ":" not in first:
+        problem = problem[:1].upper() + problem[1:]
+    return problem if problem.endswith(".") else problem + "."

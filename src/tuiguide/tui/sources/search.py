@@ -31,6 +31,7 @@ from tuiguide.core.search.engine import (
     search,
     snippet,
 )
+from tuiguide.core.search.query import sentence
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.tui.sources.base import ItemSource, ListSource
 from tuiguide.tui.sources.inbox import InboxSource
@@ -394,11 +395,3 @@ def _highlight_at(line: Text, start: int, marked: Marked) -> None:
         if s < visible:
             line.stylize(MATCH_STYLE, start + s, start + min(e, visible))
 
-
-def sentence(problem: str) -> str:
-    """A problem as a sentence: a capital and a full stop, but a filter as typed
-    (``status:later``, ``in:a``) keeps its case."""
-    first = problem.split(" ", 1)[0]
-    if ":" not in first:
-        problem = problem[:1].upper() + problem[1:]
-    return problem if problem.endswith(".") else problem + "."
