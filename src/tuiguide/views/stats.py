@@ -19,6 +19,7 @@ from tuiguide.core.text.sanitize import clean_text
 
 BAR_WIDTH = 24
 BAR_MAX = 60
+MIN_WEEKS = 13
 _SPARKS = "▁▂▃▄▅▆▇█"
 HEAT_COLOURS = ("#2e7d32", "#43a047", "#66bb6a", "#b9f6ca")  # 1, 2-3, 4-5, 6+ a day
 TRACK_STYLE = "grey42"
@@ -147,9 +148,10 @@ def _month_ruler(starts: list[date]) -> Text:
     return Text("    " + "".join(ruler).rstrip(), style="dim")
 
 
-def heatmap(stats: Stats) -> Text:
-    """GitHub-style grid: a column per week (oldest left), a row per weekday."""
-    starts = [w.start for w in stats.weeks]
+def heatmap(stats: Stats, weeks: int | None = None) -> Text:
+    """GitHub-style grid: a column per week (oldest left), a row per weekday; the last
+    ``weeks`` weeks (all of them when None)."""
+    starts = [w.start for w in stats.weeks[-(weeks or len(stats.weeks)):]]
     text = Text()
     for weekday in range(7):
         if weekday:
@@ -165,16 +167,26 @@ def heatmap(stats: Stats) -> Text:
     return text
 
 
-def activity(stats: Stats) -> Group:
-    """Months, then finished per week as a sparkline, then the day-by-day heatmap."""
-    counts = [w.finished for w in stats.weeks]
+def weeks_that_fit(stats: Stats, width: int) -> int:
+    """How many of the latest weeks ``width`` cells hold (two cells a week after a 4-cell
+    label, and one more for a month name that starts on the last week), never under a
+    quarter of a year."""
+    return max(MIN_WEEKS, min(len(stats.weeks), (width - 5) // 2))
+
+
+def activity(stats: Stats, width: int | None = None) -> Group:
+    """Months, then finished per week as a sparkline, then the day-by-day heatmap: as many
+    of the latest weeks as ``width`` holds (all of them when None)."""
+    n = weeks_that_fit(stats, width) if width else len(stats.weeks)
+    shown = stats.weeks[-n:]
+    counts = [w.finished for w in shown]
     head = Text.assemble(
         ("Finished per week", "bold"),
         f"  last {len(counts)} weeks: {sum(counts)} · best week {max(counts, default=0)}",
     )
-    ruler = _month_ruler([w.start for w in stats.weeks])
+    ruler = _month_ruler([w.start for w in shown])
     line = Text("wk  ", style="dim") + sparkline(counts)
-    return Group(head, ruler, line, heatmap(stats))
+    return Group(head, ruler, line, heatmap(stats, n))
 
 
 def format_pace(pace: float) -> str:
@@ -292,7 +304,8 @@ class StatsView:
         label_max = max(24, min(64, column // 2))
         longest = max((len(clean_text(t.label)) for t in stats.topics), default=10)
         topics = topics_table(stats, _clamp(column - min(longest, label_max) - 18), label_max)
-        left: list[RenderableType] = [summary_line(stats), Text(), progress, Text(), activity(stats)]
+        left: list[RenderableType] = [summary_line(stats), Text(), progress, Text(),
+                                      activity(stats, column)]
         right: list[RenderableType] = [topics, Text(), tier_grid(stats, label_max)]
         if not two:
             return Group(*left, Text(), *right)

@@ -96,3 +96,18 @@ def test_the_view_uses_the_width(tmp_path: Path) -> None:
     assert len(wide.splitlines()) < len(narrow.splitlines())
     overall = next(line for line in wide.splitlines() if line.startswith("Overall"))
     assert overall.count("━") > 24
+
+
+@pytest.mark.parametrize(("width", "weeks"), [(60, 27), (80, 37), (110, 52), (220, 51)])
+def test_activity_shows_as_many_weeks_as_the_width_holds(tmp_path: Path, width: int,
+                                                         weeks: int) -> None:
+    cat = stats_catalogue(tmp_path)
+    stats = compute_stats(cat, today=TODAY, tz=UTC)
+    cat.close()
+    text = printed(stats, width)
+    assert f"last {weeks} weeks" in text
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+    monday = next(line for line in text.splitlines() if line.startswith("Mon"))
+    grid = monday[: 4 + 2 * weeks]  # the label, then a cell a week (the topics may follow)
+    assert sum(ch in "·■" for ch in grid) == weeks
+    assert monday[len(grid):len(grid) + 2].strip() == ""

@@ -48,9 +48,9 @@ def test_topics_in_guide_order(stats) -> None:
 
 
 def test_weeks_streak_pace_and_eta(stats) -> None:
-    assert len(stats.weeks) == 26
+    assert len(stats.weeks) == 52
     assert stats.weeks[-1].start == date(2025, 3, 10)
-    assert stats.weeks[0].start == date(2025, 3, 10) - timedelta(weeks=25)
+    assert stats.weeks[0].start == date(2025, 3, 10) - timedelta(weeks=51)
     by_week = {w.start: w.finished for w in stats.weeks if w.finished}
     assert by_week == {
         date(2025, 3, 10): 3,  # A2, B1, A1
@@ -142,7 +142,7 @@ def test_cli_stats_json_and_table(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["overall"]["done"] == 6 and data["overall"]["total"] == 8
     assert data["tiers"]["untiered"]["total"] == 1
-    assert len(data["weeks"]) == 26
+    assert len(data["weeks"]) == 52
     assert [t["title"] for t in data["topics"]] == ["Alpha", "Beta", "Gamma"]
     assert data["finished_total"] == 6
     table = runner.invoke(main, ["--db", db, "stats"])

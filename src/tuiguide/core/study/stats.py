@@ -25,7 +25,8 @@ from tuiguide.core.text.stamps import parse_utc, utc_stamp
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
 
-WEEKS = 26
+WEEKS = 52
+"""A year of weekly counts, as a contribution graph shows; the view draws as many as fit."""
 PACE_WEEKS = 4
 ETA_AFTER_DAYS = 14
 """Days of activity (since the first resource finished) before a pace means anything: a
