@@ -176,8 +176,8 @@ def test_search_through_a_pipe_keeps_rows_and_remarks_apart(run) -> None:
     result = run("search", "c++", "--limit", "1")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == ITEM_HEADER and len(lines) == 2
-    assert "C/CUDA" in lines[1]
+    assert lines[0].split("\t") == [*ITEM_HEADER, "Found in"] and len(lines) == 2
+    assert "C/CUDA" in lines[1] and lines[1].split("\t")[-1] != ""
     assert result.stderr == "1-1 of 2 results (--limit and --offset show more)\n"
 
 

@@ -113,6 +113,8 @@ def test_search_finds_words_in_stored_text_and_says_so(tuiguide: Path, tmp_path:
     hit = data["results"][0]
     assert hit["title"] == "Paged" and hit["matched"] == ["article"]
     assert hit["article_match"] == "Fragmentation drops below four percent."
+    piped = run(tuiguide, path, "search", "fragmentation").stdout.splitlines()
+    assert piped[0].endswith("\tFound in") and piped[1].split("\t")[3::3] == ["Paged", "article"]
     assert json.loads(run(tuiguide, path, "search", "in:article", "memory", "--json").stdout)[
         "total"] == 0
     dead = run(tuiguide, path, "search", "dead:yes")

@@ -41,11 +41,13 @@ def _hit_cells(hit: Hit) -> Sequence[RenderableType]:
 HIT_ROWS: Rows[Hit] = Rows(
     columns=ITEM_ROWS.columns,
     cells=_hit_cells,
-    headers=ITEM_ROWS.headers,
-    fields=lambda hit: ITEM_ROWS.fields(hit.item),
+    headers=(*ITEM_ROWS.headers, "Found in"),
+    fields=lambda hit: (*ITEM_ROWS.fields(hit.item), ",".join(hit.matched)),
     to_json=lambda hit: hit.as_json(),
 )
-"""Guide items found, with their score and matches in JSON."""
+"""Guide items found, with their score and matches in JSON; through a pipe, the item's
+fields and then where the words were found (``title,description``; ``article`` for a hit
+in the stored page text only; empty for filters alone)."""
 
 ENTRY_HIT_ROWS: Rows[EntryHit] = Rows(
     columns=ENTRY_ROWS.columns,
@@ -71,11 +73,12 @@ def search_cmd(ctx: Context, words: tuple[str, ...], limit: int, offset: int,
 
     \b
     Words must all match; "a phrase" in quotes; OR between words; -word leaves out.
-    Filters: tier:2  status:todo  topic:quant  guide:NAME  author:NAME  title:WORD
+    Filters: tier:2  status:todo  topic:quant  guide:NAME  tag:NAME  author:NAME  title:WORD
              in:notes (notes only)  in:inbox (feed entries in the Inbox)  in:feeds
              in:article (stored page text, see `tuiguide fetch`)  dead:yes (dead links)
     Filters alone list the matching items in guide order.
-    --json prints one object (query, total, results); --jsonl one result a line.
+    --json prints one object (query, total, results); --jsonl one result a line;
+    through a pipe, tab-separated rows end with where the words were found.
     """
     from tuiguide.core.search.engine import parse_query
     from tuiguide.core.search.engine import search as run_search
