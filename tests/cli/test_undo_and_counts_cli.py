@@ -53,6 +53,11 @@ def test_undo_walks_back_status_and_note_changes_across_restarts(db: Path) -> No
     assert "is todo again (was done)" in ok(db, "undo")
     assert status_of(db, 5) == "todo"
     assert ok(db, "undo") == "Nothing to undo.\n"
+    # The log still lists each change, and says which were taken back.
+    log = [line.split("\t") for line in ok(db, "log").splitlines()[1:]]
+    assert [row[2] for row in log] == [
+        "note edited (undone)", "done → reading (undone)", "todo → done (undone)"]
+    assert all(e["undone_at"] for e in json.loads(ok(db, "log", "--json")))
 
 
 def test_undo_brings_back_an_earlier_note(db: Path) -> None:

@@ -85,8 +85,9 @@ def stats_cmd(ctx: Context, guide_spec: str | None, as_json: bool) -> None:
 @user_errors
 def log_cmd(ctx: Context, since: str | None, limit: int | None, as_json: bool,
              as_jsonl: bool) -> None:
-    """Every status change and note edit, newest first (times in your local time zone;
-    in UTC with --json and --jsonl)."""
+    """Every change you made, newest first: statuses, notes, filings and dismissals, own
+    links and tags, with what undo took back (times in your local time zone; in UTC with
+    --json and --jsonl)."""
     from tuiguide.core.study.history import events, parse_since
 
     out = output_format(as_json, as_jsonl)

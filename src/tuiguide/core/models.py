@@ -150,7 +150,8 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class Event:
-    """One entry of the activity log (a status change or a note edit)."""
+    """One entry of the activity log (a status change, a note edit, a filing, ...);
+    ``undone_at`` is when undo took it back (None: it stands)."""
 
     id: int
     at: str  # UTC, YYYY-MM-DDTHH:MM:SSZ
@@ -160,10 +161,15 @@ class Event:
     kind: str  # 'status' | 'note' (other helpers may add kinds)
     value: str | None
     previous: str | None
+    undone_at: str | None = None
 
     @property
     def summary(self) -> str:
         """What happened, in a few words (the title is shown beside it)."""
+        return f"{self.change} (undone)" if self.undone_at else self.change
+
+    @property
+    def change(self) -> str:
         if self.kind == "status":
             return f"{self.previous or 'todo'} → {self.value}"
         if self.kind == "note":
@@ -180,4 +186,5 @@ class Event:
             "kind": self.kind,
             "value": self.value,
             "previous": self.previous,
+            "undone_at": self.undone_at,
         }

@@ -31,8 +31,8 @@ def events(
         params.append(resource_id)
     order = "ASC" if oldest_first else "DESC"
     sql = (
-        "SELECT e.id, e.at, e.resource_id, r.url, r.title, e.kind, e.value, e.previous "
-        "FROM events e LEFT JOIN resources r ON r.id = e.resource_id"
+        "SELECT e.id, e.at, e.resource_id, r.url, r.title, e.kind, e.value, e.previous, "
+        "e.undone_at FROM events e LEFT JOIN resources r ON r.id = e.resource_id"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY e.at {order}, e.id {order}"
     )
