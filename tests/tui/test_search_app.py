@@ -582,3 +582,25 @@ async def test_help_lists_the_search_filters_after_the_keys(db: Path) -> None:
         assert "Search (/): words and filters combine" in seen
         for form in ("tier:2", "status:todo", "tag:NAME", "dead:yes", "in:article", "in:inbox"):
             assert form in seen, form
+
+
+async def test_slash_and_words_typed_in_one_go_all_land_in_the_field(db: Path) -> None:
+    """Keys that arrive together (fast typing, a paste, SSH) are queued before the first one
+    runs: the k and v of "/kv" must not reach the list (v would open the reader)."""
+    from textual import events
+
+    app = make_app(db, now=fixed_now)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = browse(app)
+        for key, char in (("slash", "/"), ("k", "k"), ("v", "v")):
+            app.post_message(events.Key(key, char))  # as the terminal driver does
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen
+        bar = search_bar(screen, create=False)
+        assert bar is not None and bar.active and bar.text == "kv"
+        # A / typed in the field is text, not a new search.
+        await pilot.press("slash")
+        await pilot.pause()
+        assert bar.text == "kv/"

@@ -30,10 +30,12 @@ def feature_key(
     id: str,
     tooltip: str = "",
     show: bool = True,
+    priority: bool = False,
 ) -> Binding:
-    """A key of the browse screen that runs ``action_<verb>`` of the feature ``feature``."""
+    """A key of the browse screen that runs ``action_<verb>`` of the feature ``feature``
+    (``priority``: before the key reaches the focused widget, see Textual's bindings)."""
     return Binding(key, f"feature({feature!r}, {verb!r})", description, show=show, id=id,
-                   tooltip=tooltip)
+                   tooltip=tooltip, priority=priority)
 
 
 class Feature:
@@ -55,6 +57,10 @@ class Feature:
         """What this feature's ``check_action`` answers depend on: the screen refreshes its
         keys (footer, help) only when this changes."""
         return None
+
+    def ready(self, screen: BrowseScreen) -> None:
+        """The screen shows its data: mount here what a key of this feature must find in
+        place at once (keys typed right after it would otherwise miss it)."""
 
     def busy(self) -> bool:
         """True while the feature writes to the catalogue in the background and shows what it

@@ -352,7 +352,9 @@ class SearchFeature(Feature):
 
     name = "search"
     BINDINGS: ClassVar[list[Binding]] = [
-        feature_key("search", "open", "slash", "Search", id="search.open",
+        # A priority key: Textual routes each key to the widget focused when it arrives, so
+        # with an ordinary binding the k and v of "/kv" typed in one go reached the list.
+        feature_key("search", "open", "slash", "Search", id="search.open", priority=True,
                     tooltip="Search titles, authors, descriptions and notes (filters: tier:2 "
                             "status:todo topic:name in:inbox)"),
         feature_key("search", "close", "escape", "Close search", id="search.close",
@@ -360,10 +362,18 @@ class SearchFeature(Feature):
     ]
 
     def check_action(self, screen: BrowseScreen, verb: str) -> bool | None:
+        if verb == "open" and isinstance(screen.focused, Input):
+            return None  # a / typed in a field is text (the key goes on to the field)
         return searching(screen) if verb == "close" else True
 
     def key_state(self, screen: BrowseScreen) -> bool:
         return searching(screen)
+
+    def ready(self, screen: BrowseScreen) -> None:
+        """Mount the (hidden) bar up front: ``/kv`` typed in one go must land in the field,
+        and a bar mounted on the first ``/`` took its focus a refresh later, so ``k`` and
+        ``v`` reached the list (``v`` opened the reader)."""
+        search_bar(screen)
 
     def action_open(self, screen: BrowseScreen) -> None:
         """``/``: open the search field (or go back to it from the results)."""

@@ -72,14 +72,12 @@ class BrowseScreen(Screen[None]):
     """The features whose keys ``BINDINGS`` places (the app builds one object of each)."""
 
     HELP_SECTIONS: ClassVar = (("Search (/): words and filters combine", SYNTAX_HELP),)
-    """Shown by help (?) after the keys: the search bar's query language."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide"), (200, "-wider"),
                               (260, "-widest")]  # (the pane widths: styles.tcss)
 
-    # Footer order: by how often a study session uses them (the footer cuts at the right:
-    # at 80 columns the rare ones drop first); the Inbox's f and x take the place of the
-    # status keys, which its rows do not have.
+    # Footer order: by how often a study session uses them (the rare ones drop first at 80
+    # columns); the Inbox's f and x take the place of the status keys its rows lack.
     BINDINGS: ClassVar[list[BindingType]] = [
         *browse_keys.STATUS_KEYS,
         *FeedsFeature.INBOX_BINDINGS,
@@ -183,6 +181,8 @@ class BrowseScreen(Screen[None]):
         self._ready = True
         self._keys_shown = self._key_state()  # (the footer is built after this)
         CatalogueWatch(self).start()
+        for feature in self.features:
+            feature.ready(self)
         self.set_timer(warmup.WARM_AFTER, self.warm_up)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
