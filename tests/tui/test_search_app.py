@@ -563,27 +563,6 @@ async def test_a_note_match_is_shown_in_the_row_and_highlighted_in_the_detail_pa
         assert len(highlighted(app, "wombat")) == 2  # in the row and in the note
 
 
-async def test_help_lists_the_search_filters_after_the_keys(db: Path) -> None:
-    from tuiguide.tui.screens.help import HelpScreen
-
-    app = make_app(db, now=fixed_now)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        seen = screen_text(app)
-        for _ in range(200):  # scroll to the end, as a reader would
-            if "every feed entry" in seen:
-                break
-            await pilot.press("j")
-            await pilot.pause()
-            seen += screen_text(app)
-        assert "Search (/): words and filters combine" in seen
-        for form in ("tier:2", "status:todo", "tag:NAME", "dead:yes", "in:article", "in:inbox"):
-            assert form in seen, form
-
-
 async def test_slash_and_words_typed_in_one_go_all_land_in_the_field(db: Path) -> None:
     """Keys that arrive together (fast typing, a paste, SSH) are queued before the first one
     runs: the k and v of "/kv" must not reach the list (v would open the reader)."""

@@ -112,3 +112,22 @@ async def test_command_palette_runs_screen_and_widget_commands(small_db: Path) -
         assert screen.item_list.cursor == screen.item_list.count - 1
         await run_palette_command(pilot, app, "Mark done")
         assert screen.item_list.current_row.status == "done"
+
+
+async def test_help_lists_the_search_filters_after_the_keys(small_db: Path) -> None:
+    app = make_app(small_db, now=fixed_now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        seen = screen_text(app)
+        for _ in range(200):  # scroll to the end, as a reader would
+            if "every feed entry" in seen:
+                break
+            await pilot.press("j")
+            await pilot.pause()
+            seen += screen_text(app)
+        assert "Search (/): words and filters combine" in seen
+        for form in ("tier:2", "status:todo", "tag:NAME", "dead:yes", "in:article", "in:inbox"):
+            assert form in seen, form
