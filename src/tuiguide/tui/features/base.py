@@ -30,12 +30,10 @@ def feature_key(
     id: str,
     tooltip: str = "",
     show: bool = True,
-    priority: bool = False,
 ) -> Binding:
-    """A key of the browse screen that runs ``action_<verb>`` of the feature ``feature``
-    (``priority``: before the key reaches the focused widget, see Textual's bindings)."""
+    """A key of the browse screen that runs ``action_<verb>`` of the feature ``feature``."""
     return Binding(key, f"feature({feature!r}, {verb!r})", description, show=show, id=id,
-                   tooltip=tooltip, priority=priority)
+                   tooltip=tooltip)
 
 
 class Feature:

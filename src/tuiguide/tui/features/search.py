@@ -352,9 +352,7 @@ class SearchFeature(Feature):
 
     name = "search"
     BINDINGS: ClassVar[list[Binding]] = [
-        # A priority key: Textual routes each key to the widget focused when it arrives, so
-        # with an ordinary binding the k and v of "/kv" typed in one go reached the list.
-        feature_key("search", "open", "slash", "Search", id="search.open", priority=True,
+        feature_key("search", "open", "slash", "Search", id="search.open",
                     tooltip="Search titles, authors, descriptions and notes (filters: tier:2 "
                             "status:todo topic:name in:inbox)"),
         feature_key("search", "close", "escape", "Close search", id="search.close",
@@ -362,17 +360,15 @@ class SearchFeature(Feature):
     ]
 
     def check_action(self, screen: BrowseScreen, verb: str) -> bool | None:
-        if verb == "open" and isinstance(screen.focused, Input):
-            return None  # a / typed in a field is text (the key goes on to the field)
         return searching(screen) if verb == "close" else True
 
     def key_state(self, screen: BrowseScreen) -> bool:
         return searching(screen)
 
     def ready(self, screen: BrowseScreen) -> None:
-        """Mount the (hidden) bar up front: ``/kv`` typed in one go must land in the field,
-        and a bar mounted on the first ``/`` took its focus a refresh later, so ``k`` and
-        ``v`` reached the list (``v`` opened the reader)."""
+        """Mount the (hidden) bar up front: a bar mounted on the first ``/`` took its focus a
+        refresh later, so a key typed right after it could reach the list (``v`` opened the
+        reader); mounted, ``/`` focuses it at once, as every later ``/`` did."""
         search_bar(screen)
 
     def action_open(self, screen: BrowseScreen) -> None:
