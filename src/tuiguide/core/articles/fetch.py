@@ -11,7 +11,6 @@ keeps everything it finished.
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,7 +25,7 @@ from tuiguide.core.feeds.fetch import (
     FetchRequest,
     FetchResult,
     FetchSettings,
-    fetch_in_background,
+    fetch_beside,
 )
 from tuiguide.core.reader import ExtractError, Extractor
 from tuiguide.core.text.sanitize import clean_text
@@ -111,24 +110,16 @@ def fetch_articles(
         requests.append(FetchRequest(key, target.link, etag, last_modified))
     own = extractor is None
     ext = extractor or Extractor()
-    landed: queue.Queue[tuple[FetchRequest, FetchResult] | BaseException | None] = queue.Queue()
-    thread = fetch_in_background(requests, landed.put, settings, stop)
+
+    def landed(request: FetchRequest, result: FetchResult) -> None:
+        outcome = _store_one(cat, ext, by_key[request.key], result)
+        summary.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
     try:
-        while True:
-            item = landed.get()
-            if item is None:
-                break
-            if isinstance(item, BaseException):
-                raise item
-            request, result = item
-            outcome = _store_one(cat, ext, by_key[request.key], result)
-            summary.add(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        fetch_beside(requests, landed, settings, stop)  # extraction never holds fetches up
     finally:
-        if stop is not None and thread.is_alive():
-            stop.set()
-        thread.join()
         if own:
             ext.close()
     return summary

@@ -325,18 +325,36 @@ def run_fetches(
         return
     # A loop runs here already: fetch in a helper thread, handle results in this thread
     # (the caller's database connection belongs to it).
+    fetch_beside(requests, on_result, settings, stop)
+
+
+def fetch_beside(
+    requests: Sequence[FetchRequest],
+    on_result: Callable[[FetchRequest, FetchResult], None],
+    settings: FetchSettings | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Fetch in a helper thread while this thread calls ``on_result`` as each one lands (so
+    slow work on a result, or a running event loop here, never holds the fetches up).
+
+    On the way out, by an error too, ``stop`` (when given) ends the helper, which is waited for.
+    """
     import queue
 
     landed: queue.Queue[tuple[FetchRequest, FetchResult] | BaseException | None] = queue.Queue()
     thread = fetch_in_background(requests, landed.put, settings, stop)
-    while True:
-        item = landed.get()
-        if item is None:
-            break
-        if isinstance(item, BaseException):
-            raise item
-        on_result(*item)
-    thread.join()
+    try:
+        while True:
+            item = landed.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            on_result(*item)
+    finally:
+        if stop is not None and thread.is_alive():
+            stop.set()
+        thread.join()
 
 
 async def _stream(

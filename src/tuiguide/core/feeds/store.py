@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tuiguide.core.feeds.models import Feed, InboxEntry, StoredEntry
-from tuiguide.core.store import connection
 
 if TYPE_CHECKING:
     from tuiguide.core.store.catalogue import Catalogue
@@ -57,7 +56,7 @@ def entry_from_row(row: Iterable[Any]) -> InboxEntry:
 @contextmanager
 def transaction(cat: Catalogue) -> Iterator[None]:
     """Several store calls that land together or not at all (a nested use joins the outer)."""
-    with connection.transaction(cat.conn):
+    with cat.transaction():
         yield
 
 

@@ -44,8 +44,12 @@ class UndoResult:
         return "; ".join(parts)
 
 
+def _quoted(text: str) -> str:
+    return repr(clean_text(text, limit=60))
+
+
 def _title(event: Event) -> str:
-    return repr(clean_text(event.title or f"resource {event.resource_id}", limit=60))
+    return _quoted(event.title or f"resource {event.resource_id}")
 
 
 def _status(catalogue: Catalogue, event: Event) -> str:
@@ -120,9 +124,6 @@ def _link(catalogue: Catalogue, event: Event) -> str:
         raise CannotUndo(f"own link {title}: {exc}") from None
     raise CannotUndo(f"{event.value} of own link {title}: press e on it to change it again")
 
-
-def _quoted(text: str) -> str:
-    return repr(clean_text(text, limit=60))
 
 
 REVERSERS: dict[str, Callable[[Catalogue, Event], str]] = {
