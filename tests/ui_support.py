@@ -145,3 +145,33 @@ async def said_after(pilot, *keys: str) -> list[str]:
     await pilot.press(*keys)
     await pilot.pause()
     return [n.message for n in notices(pilot.app)[before:]]
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key, as a user would."""
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+async def settle_search(pilot, screen) -> None:
+    """Wait until no query is waiting for the debounce or running in a worker."""
+    from tuiguide.tui.features.search import search_bar
+
+    for _ in range(200):
+        await pilot.pause(0.03)
+        bar = search_bar(screen, create=False)
+        if bar is None or bar.idle:
+            break
+    await pilot.pause()
+
+
+async def search_for(pilot, screen, text: str) -> None:
+    """Open the bar if needed, replace the query with ``text``, wait for the results."""
+    from tuiguide.tui.features.search import search_bar
+
+    bar = search_bar(screen, create=False)
+    if bar is None or not bar.active or screen.focused is not bar.input:
+        await pilot.press("slash")
+        await pilot.pause()
+    await pilot.press("ctrl+u")  # the field: delete everything left of the cursor
+    await type_text(pilot, text)
+    await settle_search(pilot, screen)

@@ -13,8 +13,7 @@ from reader_support import mark_dead, store_text
 from tuiguide.core.store.catalogue import Catalogue
 from tuiguide.tui.app import make_app
 from tuiguide.tui.screens.browse import BrowseScreen
-from tuiguide.tui.sources.search import ItemSearchSource
-from ui_support import screen_text
+from ui_support import screen_text, search_for
 
 GUIDE = """# Study Guide
 
@@ -36,17 +35,6 @@ def db(tmp_path: Path) -> Path:
         store_text(cat, 1, "Blocks live in pages. Fragmentation drops below four percent.")
         mark_dead(cat, 3)
     return path
-
-
-async def search_for(pilot, screen: BrowseScreen, text: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("slash")
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
-    for _ in range(200):
-        await pilot.pause(0.05)
-        source = screen.source
-        if isinstance(source, ItemSearchSource) and source.text == text and source.results:
-            break
-    await pilot.pause(0.2)
 
 
 async def test_a_result_found_in_its_article_says_so_with_the_sentence(db: Path) -> None:

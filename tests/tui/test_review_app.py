@@ -20,7 +20,7 @@ from tuiguide.tui.screens.file_dialog import FileDialog
 from tuiguide.tui.screens.link_dialog import ConfirmDialog, LinkDialog
 from tuiguide.tui.screens.review import ReviewScreen
 from tuiguide.tui.screens.tag_dialog import TagDialog
-from ui_support import notices, screen_text
+from ui_support import notices, screen_text, type_text
 
 SIZE = (120, 36)
 PAGE = ("<html><head><title>Alpha, the deep dive</title><meta name='description' "
@@ -55,10 +55,6 @@ def badge(screen: BrowseScreen, key: str) -> str:
 
 def notifications(app: TuiguideApp) -> list[str]:
     return [n.message for n in notices(app)]
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
 
 
 async def test_a_review_session_rates_skips_and_sums_up(db: Path, clock: Clock) -> None:

@@ -27,7 +27,10 @@ from ui_support import (
     palette_results,
     screen_lines,
     screen_text,
+    search_for,
+    settle_search,
     terminal_output,
+    type_text,
 )
 
 GUIDE = """\
@@ -80,31 +83,6 @@ def titles(screen: BrowseScreen) -> list[str]:
     return [items.row_at(i).title for i in range(items.count)]
 
 
-async def settle(pilot, screen: BrowseScreen) -> None:
-    """Wait until no query is waiting for the debounce or running in a worker."""
-    for _ in range(200):
-        await pilot.pause(0.03)
-        bar = search_bar(screen, create=False)
-        if bar is None or bar.idle:
-            break
-    await pilot.pause()
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
-
-
-async def search_for(pilot, screen: BrowseScreen, text: str) -> None:
-    """Open the bar if needed, replace the query with ``text``, wait for the results."""
-    bar = search_bar(screen, create=False)
-    if bar is None or not bar.active or screen.focused is not bar.input:
-        await pilot.press("slash")
-        await pilot.pause()
-    await pilot.press("ctrl+u")  # the field: delete everything left of the cursor
-    await type_text(pilot, text)
-    await settle(pilot, screen)
-
-
 def pane_text(app, widget) -> str:
     """The words shown in ``widget``'s part of the screen, wrapped lines joined."""
     region = widget.region
@@ -135,7 +113,7 @@ async def test_typing_shows_ranked_results_with_highlights_and_a_count(db: Path)
         assert isinstance(bar, SearchBar) and bar.active
         assert screen.focused is bar.input
         await type_text(pilot, "kv cache")
-        await settle(pilot, screen)
+        await settle_search(pilot, screen)
         assert isinstance(screen.source, ItemSearchSource)
         found = titles(screen)
         # Every item mentioning the KV cache, best (title) matches first.
@@ -170,7 +148,7 @@ async def test_results_follow_each_keystroke_and_the_last_word_is_a_prefix(db: P
         await search_for(pilot, screen, "quant")
         assert titles(screen) == ["Quantization with AWQ"]  # "quant" matched as a prefix
         await type_text(pilot, "ization awq")
-        await settle(pilot, screen)
+        await settle_search(pilot, screen)
         assert titles(screen) == ["Quantization with AWQ"]
         await search_for(pilot, screen, "zebra")
         assert titles(screen) == []
@@ -362,7 +340,7 @@ async def test_clearing_the_query_shows_the_previous_list(db: Path) -> None:
         await search_for(pilot, screen, "awq")
         assert titles(screen) == ["Quantization with AWQ"]
         await pilot.press("backspace", "backspace", "backspace")
-        await settle(pilot, screen)
+        await settle_search(pilot, screen)
         assert titles(screen) == before
         assert search_bar(screen, create=False).active
 
@@ -381,7 +359,7 @@ async def test_a_worker_searches_large_catalogues_and_stale_results_are_dropped(
         await type_text(pilot, "kv")
         await pilot.pause(0.2)  # the debounce fires; the worker may still be running
         await type_text(pilot, " cache int4")
-        await settle(pilot, screen)
+        await settle_search(pilot, screen)
         assert titles(screen) == ["INT4 kernels"]
         assert "Search: kv cache int4 · 1" in screen_text(app)
         await pilot.press("enter", "2")
